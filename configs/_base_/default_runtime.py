@@ -1,0 +1,13 @@
+# PoseBridge runtime: MMPose's, iteration-based, with PoseBridge's modules imported.
+_base_ = ['mmpose::_base_/default_runtime.py']
+
+custom_imports = dict(imports=['projects.semimultipose'], allow_failed_imports=False)
+
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=20),
+    checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=3,
+                    save_last=True),
+    visualization=dict(type='PoseVisualizationHook', enable=False))
+custom_hooks = []
+log_processor = dict(type='LogProcessor', window_size=20, by_epoch=False, num_digits=6)
+randomness = dict(seed=0)

@@ -1,0 +1,60 @@
+# CPU demo of DirectPose on honeybee frames: MobileNetV2 + a light FPN and head, 640x384 input
+# (frames read at a quarter of their size), trained from scratch (no download is needed) within
+# the README's quick-start budget on a 2-core machine. Same codec, losses and decoding as the
+# paper's ResNet-50 config, which it inherits.
+_base_ = ['./directpose_resnet50-fpn_15k_honeybee-1280x736.py']
+
+input_size = (640, 384)
+stride = 8
+max_iters = 600
+codec = dict(
+    type='DirectPoseLabel',
+    input_size=input_size,
+    heatmap_size=(input_size[0] // stride, input_size[1] // stride),
+    keypoint_radius=1,
+    box_margin=1,
+    score_thr=0.05,
+    nms_thr=0.5,
+    nms_stddev=0.2)
+
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='MobileNetV2',
+        widen_factor=1.0,
+        out_indices=(2, 4, 6),
+        init_cfg=None),
+    neck=dict(in_channels=[32, 96, 320], out_channels=64),
+    head=dict(in_channels=64, feat_channels=64, num_convs=2,
+              norm_cfg=dict(type='GN', num_groups=16), use_alignment=False, decoder=codec))
+
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+optim_wrapper = dict(
+    _delete_=True,
+    optimizer=dict(type='AdamW', lr=2e-3, weight_decay=1e-4),
+    clip_grad=dict(max_norm=35, norm_type=2))
+param_scheduler = [
+    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
+    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5),
+]
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
+         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs'),
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
+    dict(type='PackPoseInputs',
+         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
+                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
+                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
+]
+train_dataloader = dict(batch_size=4, num_workers=2, dataset=dict(pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
+test_dataloader = val_dataloader
+default_hooks = dict(checkpoint=dict(interval=200))

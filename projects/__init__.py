@@ -1,0 +1,1 @@
+"""PoseBridge: MMPose projects for pose estimation with scarce labels."""

@@ -1,0 +1,3 @@
+from .animal_datasets import FlyDataset, HoneybeeDataset, MousePupDataset
+
+__all__ = ['HoneybeeDataset', 'FlyDataset', 'MousePupDataset']

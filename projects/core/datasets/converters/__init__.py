@@ -1,0 +1,3 @@
+from . import honeybee, sleap
+
+__all__ = ['honeybee', 'sleap']

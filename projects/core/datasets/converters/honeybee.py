@@ -1,0 +1,343 @@
+"""Honeybee (github.com/piperod/beepose) to clean COCO keypoint JSONs and SemiMultiPose splits.
+
+The published file has quirks that this converter handles without editing the data:
+
+* every image entry and every annotation is listed twice: exact duplicates are dropped (two
+  entries with one id but different content are an error);
+* ``bbox`` is a placeholder (``[x, y, 100, 100]``, or an 8-number polygon in the older layout):
+  boxes are derived from the visible keypoints (the tightest enclosing rectangle), and ``area``
+  is that box's area, the object scale SLEAP's OKS uses;
+* visibility flags are 0/1 (``[x, y, v]`` triplets), or absent in the older layout (``[x, y]``
+  pairs; a point at (0, 0) or with a negative coordinate is taken as unlabeled there);
+* keypoint names are spelled ``Torax``, ``Rant``/``RAnt``, ``Lant``/``LAnt``: they are mapped by
+  name onto one definition, ``Tail, Head, Thorax, RAnt, LAnt`` (configs/_base_/datasets/honeybee.py).
+
+Output keypoints follow COCO: ``v = 2`` labeled, ``v = 0`` unlabeled with ``x = y = 0``.
+"""
+import copy
+import hashlib
+import json
+import os
+import os.path as osp
+import random
+import shutil
+import urllib.request
+from typing import Dict, List, Optional, Sequence
+
+KEYPOINT_NAMES = ('Tail', 'Head', 'Thorax', 'RAnt', 'LAnt')
+SKELETON = [[1, 3], [3, 2], [2, 4], [2, 5]]  # 1-based, as published
+_SPELLINGS = {
+    'tail': 'Tail', 'head': 'Head', 'thorax': 'Thorax', 'torax': 'Thorax',
+    'rant': 'RAnt', 'lant': 'LAnt'
+}
+
+BEEPOSE_COMMIT = 'dd7733224fe678f91cc62229d51e7875d66ba75d'
+BEEPOSE_URL = ('https://raw.githubusercontent.com/piperod/beepose/'
+               f'{BEEPOSE_COMMIT}/data/raw/bee/dataset_raw')
+ANNOTATION_FILE = 'annotations/train_bee_annotations2018.json'
+CHECKSUM_FILE = osp.join(osp.dirname(__file__), 'honeybee_sha256.txt')
+
+
+class HoneybeeFormatError(ValueError):
+    """A published honeybee annotation file does not have the expected structure."""
+
+
+def _fail(path: str, record: str, field: str, expected: str, got=None) -> None:
+    msg = f'{path}: {record}: field "{field}": expected {expected}'
+    if got is not None:
+        msg += f', got {got!r}'[:300]
+    raise HoneybeeFormatError(msg)
+
+
+def _canonical_order(path: str, categories: List[dict]) -> List[int]:
+    """Index into the published keypoint list for each of :data:`KEYPOINT_NAMES`."""
+    if not isinstance(categories, list) or not categories:
+        _fail(path, 'top level', 'categories', 'a non-empty list', categories)
+    names = categories[0].get('keypoints')
+    if not isinstance(names, list):
+        _fail(path, 'categories[0]', 'keypoints', 'a list of keypoint names', names)
+    mapped = []
+    for name in names:
+        canon = _SPELLINGS.get(str(name).lower())
+        if canon is None:
+            _fail(path, 'categories[0]', 'keypoints',
+                  f'names among {sorted(_SPELLINGS)} (any case)', name)
+        mapped.append(canon)
+    if sorted(mapped) != sorted(KEYPOINT_NAMES):
+        _fail(path, 'categories[0]', 'keypoints', f'one each of {KEYPOINT_NAMES}', names)
+    return [mapped.index(n) for n in KEYPOINT_NAMES]
+
+
+def _parse_keypoints(path: str, record: str, raw, order: List[int]) -> List[float]:
+    """Published keypoints (triplets or pairs) to COCO triplets in canonical order."""
+    k = len(order)
+    if not isinstance(raw, list) or len(raw) not in (2 * k, 3 * k):
+        _fail(path, record, 'keypoints', f'a list of {3 * k} numbers ([x, y, v] triplets) or '
+              f'{2 * k} numbers ([x, y] pairs)', raw)
+    try:
+        values = [float(v) for v in raw]
+    except (TypeError, ValueError):
+        _fail(path, record, 'keypoints', 'numbers', raw)
+    step = 3 if len(raw) == 3 * k else 2
+    out = []
+    for src in order:
+        x, y = values[step * src], values[step * src + 1]
+        if step == 3:
+            v = values[step * src + 2]
+            if v not in (0, 1, 2):
+                _fail(path, record, 'keypoints', 'visibility flags 0, 1 or 2', v)
+            labeled = v > 0
+        else:
+            labeled = not (x == 0 and y == 0) and x >= 0 and y >= 0
+        out += [x, y, 2] if labeled else [0.0, 0.0, 0]
+    return out
+
+
+def load_published(path: str) -> Dict:
+    """Read a published honeybee annotation file and return a clean COCO keypoint dict.
+
+    Args:
+        path (str): the published JSON (either layout).
+
+    Returns:
+        dict: COCO keypoints with unique images and annotations, derived ``bbox``/``area``,
+        canonical keypoint order, and one category ``bee``. Annotations whose keypoints are
+        all unlabeled are dropped.
+
+    Raises:
+        HoneybeeFormatError: naming the file, the record and the field that is malformed.
+    """
+    try:
+        with open(path) as f:
+            data = json.load(f)
+    except json.JSONDecodeError as e:
+        raise HoneybeeFormatError(f'{path}: not valid JSON ({e})') from e
+    if not isinstance(data, dict):
+        _fail(path, 'top level', '(root)', 'a JSON object', type(data).__name__)
+    for key in ('images', 'annotations', 'categories'):
+        if not isinstance(data.get(key), list):
+            _fail(path, 'top level', key, 'a list', data.get(key))
+    order = _canonical_order(path, data['categories'])
+
+    images: Dict[int, dict] = {}
+    for i, img in enumerate(data['images']):
+        rec = f'images[{i}]'
+        for key in ('id', 'file_name', 'width', 'height'):
+            if key not in img:
+                _fail(path, rec, key, 'present')
+        entry = dict(id=int(img['id']), file_name=str(img['file_name']),
+                     width=int(img['width']), height=int(img['height']))
+        if entry['id'] in images and images[entry['id']] != entry:
+            _fail(path, rec, 'id', 'duplicates to repeat the same entry', img['id'])
+        images[entry['id']] = entry
+
+    seen = set()
+    anns = []
+    for i, ann in enumerate(data['annotations']):
+        rec = f'annotations[{i}] (id {ann.get("id")})'
+        for key in ('image_id', 'keypoints'):
+            if key not in ann:
+                _fail(path, rec, key, 'present')
+        if int(ann['image_id']) not in images:
+            _fail(path, rec, 'image_id', 'the id of an entry in "images"', ann['image_id'])
+        kpts = _parse_keypoints(path, rec, ann['keypoints'], order)
+        key = (int(ann['image_id']), tuple(kpts))
+        if key in seen:
+            continue
+        seen.add(key)
+        labeled = [(kpts[3 * j], kpts[3 * j + 1]) for j in range(len(order))
+                   if kpts[3 * j + 2] > 0]
+        if not labeled:
+            continue
+        xs, ys = [p[0] for p in labeled], [p[1] for p in labeled]
+        x0, y0 = min(xs), min(ys)
+        w, h = max(xs) - x0, max(ys) - y0
+        anns.append(dict(id=len(anns) + 1, image_id=int(ann['image_id']), category_id=1,
+                         iscrowd=0, keypoints=kpts, num_keypoints=len(labeled),
+                         bbox=[x0, y0, w, h], area=w * h))
+    return dict(
+        info=dict(description='honeybee keypoints (piperod/beepose), cleaned by posebridge',
+                  source_file=osp.basename(path)),
+        images=sorted(images.values(), key=lambda im: im['file_name']),
+        annotations=anns,
+        categories=[dict(id=1, name='bee', supercategory='animal',
+                         keypoints=list(KEYPOINT_NAMES), skeleton=SKELETON)])
+
+
+def subset(coco: Dict, file_names: Sequence[str], keep_annotations: bool = True) -> Dict:
+    """COCO dict restricted to ``file_names`` (annotations dropped if not ``keep_annotations``)."""
+    wanted = set(file_names)
+    images = [copy.deepcopy(im) for im in coco['images'] if im['file_name'] in wanted]
+    ids = {im['id'] for im in images}
+    anns = [copy.deepcopy(a) for a in coco['annotations']
+            if keep_annotations and a['image_id'] in ids]
+    return dict(info=coco.get('info', {}), images=images, annotations=anns,
+                categories=coco['categories'])
+
+
+def unlabeled_images(image_dir: str, labeled: Sequence[str], next_id: int,
+                     size=(2560, 1440)) -> List[dict]:
+    """Image entries for the frames of ``image_dir`` that carry no label (sorted by name)."""
+    labeled = set(labeled)
+    names = sorted(f for f in os.listdir(image_dir)
+                   if f.lower().endswith(('.jpg', '.jpeg', '.png')) and f not in labeled)
+    return [dict(id=next_id + i, file_name=n, width=size[0], height=size[1])
+            for i, n in enumerate(names)]
+
+
+def make_splits(coco: Dict, unlabeled: List[dict], num_test: int = 30,
+                small_sizes=(25, 5), num_draws: int = 5, seed: int = 0) -> Dict[str, Dict]:
+    """The SemiMultiPose honeybee splits, with a held-out test set.
+
+    The paper (Blau et al., section 5) trains on Train135 / Train25 (five draws) / Train5 (five
+    draws) and tests on 30 frames that were not published. Here ``num_test`` labeled frames are
+    drawn once (``seed``) and held out; the remaining frames form ``train_full``; each small split
+    draws ``n`` of those (seed ``seed + 1000 * n + draw``). Every training split comes with an
+    ``..._unlabeled`` set: the unlabeled frames plus, for small splits, the left-out training
+    frames with their labels dropped. The test frames are never part of any training set.
+
+    Returns:
+        dict: split name (``test``, ``train_full``, ``train25-d0`` ... ``train5-d4`` and
+        ``<name>_unlabeled``) to COCO dict.
+    """
+    names = sorted(im['file_name'] for im in coco['images'])
+    if num_test >= len(names):
+        raise ValueError(f'num_test={num_test} leaves no training frames out of {len(names)}')
+    rng = random.Random(seed)
+    test = sorted(rng.sample(names, num_test))
+    train = [n for n in names if n not in set(test)]
+    base_unlabeled = dict(info=coco.get('info', {}), images=unlabeled, annotations=[],
+                          categories=coco['categories'])
+    splits = {'test': subset(coco, test), 'train_full': subset(coco, train),
+              'train_full_unlabeled': base_unlabeled}
+    for n in small_sizes:
+        for d in range(num_draws):
+            picked = sorted(random.Random(seed + 1000 * n + d).sample(train, n))
+            left = [x for x in train if x not in set(picked)]
+            name = f'train{n}-d{d}'
+            splits[name] = subset(coco, picked)
+            extra = subset(coco, left, keep_annotations=False)
+            splits[f'{name}_unlabeled'] = dict(
+                base_unlabeled, images=extra['images'] + copy.deepcopy(unlabeled))
+    return splits
+
+
+def read_checksums(path: str = CHECKSUM_FILE) -> Dict[str, str]:
+    """``relative path -> sha256`` from a ``sha256sum``-style file."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                digest, name = line.split(maxsplit=1)
+                out[name.strip()] = digest
+    return out
+
+
+def sha256(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+def download(dest: str, url: str = BEEPOSE_URL, checksums: Optional[Dict[str, str]] = None,
+             timeout: float = 60) -> str:
+    """Download the published honeybee files into ``dest`` and verify their sha256.
+
+    Files already present with the right checksum are kept; a file whose checksum differs after
+    download is removed and reported.
+
+    Args:
+        dest (str): folder to create (``annotations/`` and ``train/`` go inside).
+        url (str): base URL of ``data/raw/bee/dataset_raw`` at the pinned commit
+            (``file://`` URLs work too).
+        checksums (dict, optional): relative path to sha256; defaults to the recorded list.
+
+    Returns:
+        str: ``dest``.
+
+    Raises:
+        OSError: on a download failure or a checksum mismatch, naming the file.
+    """
+    checksums = checksums or read_checksums()
+    for rel, digest in sorted(checksums.items()):
+        target = osp.join(dest, rel)
+        if osp.isfile(target) and sha256(target) == digest:
+            continue
+        os.makedirs(osp.dirname(target), exist_ok=True)
+        tmp = target + '.part'
+        try:
+            with urllib.request.urlopen(f'{url}/{rel}', timeout=timeout) as r, \
+                    open(tmp, 'wb') as f:
+                shutil.copyfileobj(r, f)
+        except Exception as e:  # noqa: BLE001 - re-raised with the file's name
+            if osp.exists(tmp):
+                os.remove(tmp)
+            raise OSError(f'honeybee download of {url}/{rel} failed: {e}') from e
+        got = sha256(tmp)
+        if got != digest:
+            os.remove(tmp)
+            raise OSError(f'honeybee download {rel}: sha256 {got} differs from the recorded '
+                          f'{digest}; the file was not kept')
+        os.replace(tmp, target)
+    return dest
+
+
+def _write_json(obj: Dict, path: str, sources: Sequence[str]) -> None:
+    real = osp.realpath(path)
+    if any(osp.realpath(s) == real for s in sources):
+        raise ValueError(f'refusing to overwrite the input file {path}')
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    with open(path, 'w') as f:
+        json.dump(obj, f)
+
+
+def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
+            link_images: bool = True) -> Dict[str, str]:
+    """Convert a published honeybee folder into ``out_dir``.
+
+    Writes ``out_dir/annotations/honeybee_<split>.json`` for every split of
+    :func:`make_splits` and ``out_dir/annotations/honeybee_all.json`` (all labeled frames), and
+    links ``out_dir/images`` to ``src/train`` (the frames are never copied nor modified).
+
+    Args:
+        src (str): folder holding ``annotations/train_bee_annotations2018.json`` and ``train/``.
+        out_dir (str): output folder; must not be ``src``.
+
+    Returns:
+        dict: split name to written path.
+
+    Raises:
+        HoneybeeFormatError: a malformed annotation file.
+        FileNotFoundError: a missing input.
+        ValueError: ``out_dir`` would overwrite the inputs.
+    """
+    ann_path = osp.join(src, ANNOTATION_FILE)
+    img_dir = osp.join(src, 'train')
+    for p in (ann_path, img_dir):
+        if not osp.exists(p):
+            raise FileNotFoundError(f'honeybee input {p} is missing')
+    if osp.realpath(out_dir) == osp.realpath(src):
+        raise ValueError(f'out_dir {out_dir} is the input folder; choose another')
+    coco = load_published(ann_path)
+    labeled = [im['file_name'] for im in coco['images']]
+    missing = [n for n in labeled if not osp.isfile(osp.join(img_dir, n))]
+    if missing:
+        raise FileNotFoundError(f'{ann_path}: images entries name files missing from '
+                                f'{img_dir}: {missing[:5]}')
+    unl = unlabeled_images(img_dir, labeled, next_id=max(im['id'] for im in coco['images']) + 1)
+    splits = make_splits(coco, unl, num_test=num_test, seed=seed)
+    splits['all'] = coco
+    written = {}
+    for name, obj in splits.items():
+        path = osp.join(out_dir, 'annotations', f'honeybee_{name}.json')
+        _write_json(obj, path, [ann_path])
+        written[name] = path
+    link = osp.join(out_dir, 'images')
+    if link_images:
+        if osp.islink(link):
+            os.remove(link)
+        if not osp.exists(link):
+            os.symlink(osp.abspath(img_dir), link)
+    return written

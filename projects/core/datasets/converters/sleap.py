@@ -1,0 +1,115 @@
+"""SLEAP ``.slp`` labels plus their video to COCO keypoint JSON and extracted frames (sleap-io)."""
+import json
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from ..video import extract_frames
+
+
+def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
+                frame_indices: Optional[Sequence[int]] = None,
+                keypoint_names: Optional[Sequence[str]] = None,
+                split_name: str = 'all', image_ext: str = 'png') -> str:
+    """Convert a SLEAP labels file to COCO keypoints with one annotation per animal.
+
+    * keypoints follow ``keypoint_names`` (default: the skeleton's node order), mapped by name;
+    * a missing point (NaN in SLEAP) becomes ``x = y = 0, v = 0``; labeled points get ``v = 2``;
+    * ``track_id`` (an int, index into ``info.tracks``) and ``track`` (the name) keep identities;
+    * the frames are written to ``out_dir/images/<video stem>_<frame:06d>.<ext>``;
+    * ``bbox`` / ``area`` are the tightest box around the labeled points.
+
+    Args:
+        slp_path (str): the ``.slp`` file (user-labeled instances are used; predictions skipped).
+        out_dir (str): output folder (``annotations/`` and ``images/`` inside).
+        video_path (str, optional): the video, when it is not where the ``.slp`` says (default:
+            the recorded file name, looked up next to ``slp_path``).
+        frame_indices (sequence, optional): keep only these labeled frame indices.
+        keypoint_names (sequence, optional): output keypoint order by node name.
+        split_name (str): output file is ``annotations/<stem>_<split_name>.json``.
+
+    Returns:
+        str: path of the written JSON.
+
+    Raises:
+        FileNotFoundError: the labels or the video are missing.
+        ValueError: a node named in ``keypoint_names`` is not in the skeleton, or the file holds
+            more than one video or skeleton.
+    """
+    import sleap_io as sio
+
+    if not osp.isfile(slp_path):
+        raise FileNotFoundError(f'SLEAP labels {slp_path} do not exist')
+    labels = sio.load_slp(slp_path)
+    if len(labels.skeletons) != 1 or len(labels.videos) != 1:
+        raise ValueError(f'{slp_path}: expected one skeleton and one video, found '
+                         f'{len(labels.skeletons)} and {len(labels.videos)}')
+    skeleton = labels.skeletons[0]
+    nodes = list(skeleton.node_names)
+    names = list(keypoint_names) if keypoint_names else nodes
+    unknown = [n for n in names if n not in nodes]
+    if unknown:
+        raise ValueError(f'{slp_path}: skeleton nodes are {nodes}; {unknown} not among them')
+    order = [nodes.index(n) for n in names]
+    name_to_out = {n: i for i, n in enumerate(names)}
+    skel = sorted({tuple(sorted((name_to_out[a.name] + 1, name_to_out[b.name] + 1)))
+                   for a, b in ((e.source, e.destination) for e in skeleton.edges)
+                   if a.name in name_to_out and b.name in name_to_out})
+
+    if video_path is None:
+        video_path = labels.videos[0].filename
+        if not osp.isfile(video_path):
+            video_path = osp.join(osp.dirname(slp_path), osp.basename(video_path))
+    if not osp.isfile(video_path):
+        raise FileNotFoundError(f'video for {slp_path} not found at {video_path}; pass it '
+                                'explicitly')
+
+    frames = sorted(labels.labeled_frames, key=lambda lf: lf.frame_idx)
+    if frame_indices is not None:
+        keep = set(int(i) for i in frame_indices)
+        frames = [lf for lf in frames if lf.frame_idx in keep]
+    tracks = [t.name for t in labels.tracks]
+    stem = osp.splitext(osp.basename(video_path))[0]
+    img_dir = osp.join(out_dir, 'images')
+    file_names = extract_frames(video_path, img_dir, [lf.frame_idx for lf in frames],
+                                pattern='{stem}_{index:06d}.' + image_ext)
+    import cv2
+    h, w = cv2.imread(osp.join(img_dir, file_names[0])).shape[:2] if file_names else (0, 0)
+
+    images: List[Dict] = []
+    anns: List[Dict] = []
+    for lf, fname in zip(frames, file_names):
+        image_id = int(lf.frame_idx)
+        images.append(dict(id=image_id, file_name=fname, width=w, height=h,
+                           frame_idx=int(lf.frame_idx), video=osp.basename(video_path)))
+        for inst in lf.user_instances:
+            pts = inst.numpy()[order]  # (K, 2), NaN where missing
+            vis = ~np.isnan(pts).any(-1)
+            if not vis.any():
+                continue
+            kpts = np.zeros((len(order), 3))
+            kpts[vis, :2] = pts[vis]
+            kpts[vis, 2] = 2
+            x0, y0 = pts[vis].min(0)
+            x1, y1 = pts[vis].max(0)
+            track = inst.track.name if inst.track is not None else None
+            anns.append(dict(
+                id=len(anns) + 1, image_id=image_id, category_id=1, iscrowd=0,
+                keypoints=kpts.reshape(-1).round(3).tolist(), num_keypoints=int(vis.sum()),
+                bbox=[float(x0), float(y0), float(x1 - x0), float(y1 - y0)],
+                area=float((x1 - x0) * (y1 - y0)),
+                track_id=tracks.index(track) if track in tracks else -1, track=track))
+    coco = dict(info=dict(description=f'converted from {osp.basename(slp_path)} by posebridge',
+                          tracks=tracks),
+                images=images, annotations=anns,
+                categories=[dict(id=1, name='animal', supercategory='animal',
+                                 keypoints=names, skeleton=[list(e) for e in skel])])
+    out = osp.join(out_dir, 'annotations', f'{stem}_{split_name}.json')
+    if osp.realpath(out) == osp.realpath(slp_path):
+        raise ValueError(f'refusing to overwrite the input {slp_path}')
+    os.makedirs(osp.dirname(out), exist_ok=True)
+    with open(out, 'w') as f:
+        json.dump(coco, f)
+    return out

@@ -1,0 +1,3 @@
+from .oks import compute_oks, keypoint_bbox_area
+
+__all__ = ['compute_oks', 'keypoint_bbox_area']

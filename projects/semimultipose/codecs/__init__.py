@@ -1,0 +1,3 @@
+from .directpose_label import DirectPoseLabel
+
+__all__ = ['DirectPoseLabel']

@@ -1,0 +1,244 @@
+"""Targets and decoding of DirectPose as SemiMultiPose uses it (Blau et al., section 3.2)."""
+from typing import Optional, Tuple
+
+import numpy as np
+
+from mmpose.codecs.base import BaseKeypointCodec
+from mmpose.registry import KEYPOINT_CODECS
+
+from projects.core.evaluation.functional import compute_oks
+
+
+@KEYPOINT_CODECS.register_module()
+class DirectPoseLabel(BaseKeypointCodec):
+    r"""Encode multi-instance keypoints into the targets G, U, P; decode B2/B3 into instances.
+
+    Coordinates: keypoints are given in model-input pixels ``(x, y)``. The output grid has
+    ``heatmap_size = (W, H)`` cells with stride ``s = input_size / heatmap_size`` per axis; cell
+    ``(i, j)`` (row, column) stands for the input location ``M_ij = (j * s_x, i * s_y)`` (MMPose's
+    convention: heatmap coordinates are input coordinates divided by the stride). Offsets are in
+    heatmap cells divided by ``offset_scale``.
+
+    Encoding (paper eqs. 3, 5, 6):
+
+    * **G** ``(K, H, W)``: per keypoint type, ones in a ``(2r+1) x (2r+1)`` window (``r =
+      keypoint_radius``) around the cell nearest each instance's labeled keypoint.
+    * **U** ``(K, H, W)``: the pseudo box of an instance is the smallest rectangle of cells
+      enclosing its labeled keypoints, grown by ``box_margin`` cells on each side. Each location
+      belongs to at most one instance: where boxes overlap, to the instance with the smallest
+      (unpadded) box, as in FCOS/DirectPose (Tian et al. 2019); equal areas go to the instance
+      listed later. ``U[k]`` is one at the locations owned by an instance whose keypoint ``k`` is
+      labeled, so an unlabeled (or out-of-input) keypoint contributes no box, offset or window.
+    * **P** ``(2K, H, W)``, channels ``(x_0, y_0, x_1, y_1, ...)``: at a location owned by
+      instance ``n``, the vector from the location to keypoint ``k`` of ``n``:
+      ``(y_nk / s - M_ij / s) / offset_scale``; zero elsewhere (masked by U in eq. 6).
+
+    Decoding (the inference of sections 3.2-3.3): a location is a candidate instance where
+    ``max_k U_k > score_thr`` (delta = 0.05 in the paper); its keypoints are ``(D_k + M) * s``
+    (eq. 8), each with confidence ``v_k = U_k`` at that location. Candidates are sorted by their
+    mean confidence and grouped greedily: the best remaining candidate and every remaining
+    candidate whose OKS to it (SLEAP's formula, ``nms_stddev``, the best candidate's keypoint-box
+    area, at least that of 4 x 4 cells) exceeds ``nms_thr`` form one instance, whose keypoints are the ``v``-weighted means of
+    the group's keypoints, whose keypoint scores are the group's largest ``v_k``, and whose score
+    is the best candidate's mean confidence. This is OKS-based NMS that pools the suppressed
+    duplicates instead of discarding them.
+
+    Args:
+        input_size (tuple): ``(w, h)`` of the model input.
+        heatmap_size (tuple): ``(W, H)`` of the head output.
+        keypoint_radius (int): half-width ``r`` of G's window, in cells.
+        box_margin (int): cells added to each side of a pseudo box.
+        offset_scale (float): divisor of the offsets, in cells.
+        score_thr (float): delta, the threshold on the box confidence.
+        nms_thr (float): OKS above which two candidates are the same instance.
+        nms_stddev (float): OKS standard deviation used by the grouping.
+        max_candidates (int): candidate locations kept (highest mean confidence) before grouping.
+        max_instances (int): instances returned per image.
+    """
+
+    field_mapping_table = dict(
+        heatmaps='heatmaps', box_heatmaps='box_heatmaps', offsets='offsets')
+
+    def __init__(self,
+                 input_size: Tuple[int, int],
+                 heatmap_size: Tuple[int, int],
+                 keypoint_radius: int = 1,
+                 box_margin: int = 1,
+                 offset_scale: float = 1.0,
+                 score_thr: float = 0.05,
+                 nms_thr: float = 0.5,
+                 nms_stddev: float = 0.2,
+                 max_candidates: int = 1000,
+                 max_instances: int = 100) -> None:
+        super().__init__()
+        if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:
+            raise ValueError('keypoint_radius and box_margin must be >= 0 and offset_scale > 0')
+        self.input_size = tuple(input_size)
+        self.heatmap_size = tuple(heatmap_size)
+        self.stride = np.array(input_size, dtype=np.float32) / np.array(heatmap_size)
+        self.keypoint_radius = int(keypoint_radius)
+        self.box_margin = int(box_margin)
+        self.offset_scale = float(offset_scale)
+        self.score_thr = score_thr
+        self.nms_thr = nms_thr
+        self.nms_stddev = nms_stddev
+        self.max_candidates = max_candidates
+        self.max_instances = max_instances
+        # grouping scale floor: a 4 x 4-cell box, so one- or two-keypoint candidates still group
+        self.min_area = float(np.prod(self.stride) * 16)
+
+    # ------------------------------------------------------------------ encode
+    def encode(self, keypoints: np.ndarray,
+               keypoints_visible: Optional[np.ndarray] = None) -> dict:
+        """Build the targets of one image.
+
+        Args:
+            keypoints (np.ndarray): ``(N, K, 2)`` keypoints in input pixels.
+            keypoints_visible (np.ndarray, optional): ``(N, K)``; > 0.5 means labeled.
+
+        Returns:
+            dict: ``heatmaps`` G ``(K, H, W)``, ``box_heatmaps`` U ``(K, H, W)``,
+            ``offsets`` P ``(2K, H, W)``, all float32.
+        """
+        keypoints = np.asarray(keypoints, dtype=np.float32).reshape(-1, *keypoints.shape[-2:])
+        n, k = keypoints.shape[:2]
+        if keypoints_visible is None:
+            keypoints_visible = np.ones((n, k), dtype=np.float32)
+        w, h = self.heatmap_size
+        pts = keypoints / self.stride  # heatmap coordinates
+        vis = (np.asarray(keypoints_visible).reshape(n, k) > 0.5) & \
+            (pts[..., 0] >= -0.5) & (pts[..., 0] < w - 0.5) & \
+            (pts[..., 1] >= -0.5) & (pts[..., 1] < h - 0.5)
+
+        heatmaps = np.zeros((k, h, w), dtype=np.float32)
+        box_heatmaps = np.zeros((k, h, w), dtype=np.float32)
+        offsets = np.zeros((k, 2, h, w), dtype=np.float32)
+        owner = np.full((h, w), -1, dtype=np.int64)
+
+        boxes, areas = {}, {}
+        for i in range(n):
+            if not vis[i].any():
+                continue
+            p = pts[i][vis[i]]
+            lo, hi = p.min(0), p.max(0)
+            areas[i] = float(np.prod(hi - lo))
+            x0, y0 = np.floor(lo).astype(int) - self.box_margin
+            x1, y1 = np.ceil(hi).astype(int) + self.box_margin
+            boxes[i] = (max(x0, 0), max(y0, 0), min(x1, w - 1), min(y1, h - 1))
+        # larger boxes first, so that smaller ones take the shared locations (stable order)
+        for i in sorted(boxes, key=lambda j: -areas[j]):
+            x0, y0, x1, y1 = boxes[i]
+            owner[y0:y1 + 1, x0:x1 + 1] = i
+
+        ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+        r = self.keypoint_radius
+        for i in boxes:
+            mask = owner == i
+            for j in np.flatnonzero(vis[i]):
+                x, y = pts[i, j]
+                box_heatmaps[j][mask] = 1.0
+                offsets[j, 0][mask] = (x - xs[mask]) / self.offset_scale
+                offsets[j, 1][mask] = (y - ys[mask]) / self.offset_scale
+                cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
+                heatmaps[j, max(cy - r, 0):cy + r + 1, max(cx - r, 0):cx + r + 1] = 1.0
+        return dict(heatmaps=heatmaps, box_heatmaps=box_heatmaps,
+                    offsets=offsets.reshape(2 * k, h, w))
+
+    # ------------------------------------------------------------------ decode
+    def candidates(self, box_probs: np.ndarray,
+                   offsets: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Candidate instances read at every location where ``max_k U_k > score_thr``.
+
+        Args:
+            box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(B) (or U).
+            offsets (np.ndarray): ``(2K, H, W)`` offsets D (or P).
+
+        Returns:
+            tuple: keypoints ``(C, K, 2)`` in input pixels and confidences ``(C, K)``.
+        """
+        k, h, w = box_probs.shape
+        offsets = offsets.reshape(k, 2, h, w)
+        loc = np.flatnonzero(box_probs.max(0) > self.score_thr)
+        if loc.size > self.max_candidates:
+            mean = box_probs.reshape(k, -1)[:, loc].mean(0)
+            loc = loc[np.argsort(-mean, kind='stable')[:self.max_candidates]]
+        iy, ix = np.divmod(loc, w)
+        d = offsets.reshape(k, 2, -1)[:, :, loc] * self.offset_scale  # (K, 2, C)
+        kpts = np.stack([d[:, 0] + ix, d[:, 1] + iy], axis=-1)  # (K, C, 2) heatmap coords
+        kpts = kpts.transpose(1, 0, 2) * self.stride
+        conf = box_probs.reshape(k, -1)[:, loc].T
+        return kpts.astype(np.float32), conf.astype(np.float32)
+
+    def group(self, kpts: np.ndarray, conf: np.ndarray) -> Tuple[np.ndarray, np.ndarray,
+                                                                 np.ndarray]:
+        """Group candidate instances by OKS and pool each group (see the class docstring).
+
+        Args:
+            kpts (np.ndarray): ``(C, K, 2)`` candidate keypoints in input pixels.
+            conf (np.ndarray): ``(C, K)`` candidate keypoint confidences.
+
+        Returns:
+            tuple: keypoints ``(N, K, 2)``, keypoint scores ``(N, K)``, instance scores ``(N,)``.
+        """
+        k = conf.shape[1] if conf.ndim == 2 else 0
+        if len(kpts) == 0:
+            return (np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32),
+                    np.zeros((0,), np.float32))
+        score = conf.mean(1)
+        order = np.argsort(-score, kind='stable')
+        kpts, conf, score = kpts[order], conf[order], score[order]
+        alive = np.ones(len(kpts), dtype=bool)
+        out_k, out_s, out_i = [], [], []
+        for c in range(len(kpts)):
+            if not alive[c]:
+                continue
+            ref = np.where((conf[c] > self.score_thr)[:, None], kpts[c], np.nan)
+            if np.isnan(ref).all():
+                ref = kpts[c].copy()
+            rest = np.flatnonzero(alive)
+            area = max(_box_area(ref), self.min_area)
+            oks = compute_oks(ref[None], kpts[rest], scale=area, stddev=self.nms_stddev)[0]
+            members = rest[oks > self.nms_thr]
+            if c not in members:
+                members = np.append(members, c)
+            alive[members] = False
+            wgt = conf[members]  # (G, K)
+            norm = wgt.sum(0)
+            pooled = np.where(
+                norm[:, None] > 0,
+                (wgt[..., None] * kpts[members]).sum(0) / np.maximum(norm, 1e-12)[:, None],
+                kpts[c])
+            out_k.append(pooled)
+            out_s.append(wgt.max(0))
+            out_i.append(score[c])
+            if len(out_k) >= self.max_instances:
+                break
+        return (np.stack(out_k).astype(np.float32), np.stack(out_s).astype(np.float32),
+                np.asarray(out_i, dtype=np.float32))
+
+    def decode(self, box_probs: np.ndarray,
+               offsets: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Decode one image's B2 confidences and B3 offsets into instances.
+
+        Args:
+            box_probs (np.ndarray): ``(K, H, W)`` sigmoid(B) in [0, 1].
+            offsets (np.ndarray): ``(2K, H, W)`` offsets D.
+
+        Returns:
+            tuple: keypoints ``(N, K, 2)`` in input pixels and keypoint scores ``(N, K)``,
+            instances sorted by score. :meth:`decode_with_scores` also returns instance scores.
+        """
+        kpts, kscores, _ = self.decode_with_scores(box_probs, offsets)
+        return kpts, kscores
+
+    def decode_with_scores(self, box_probs: np.ndarray, offsets: np.ndarray):
+        """As :meth:`decode`, plus the ``(N,)`` instance scores."""
+        return self.group(*self.candidates(np.asarray(box_probs), np.asarray(offsets)))
+
+
+def _box_area(points: np.ndarray) -> float:
+    """Keypoint-box area of one ``(K, 2)`` instance (NaN ignored), at least 1 square pixel."""
+    p = points[~np.isnan(points).any(-1)]
+    if len(p) < 2:
+        return 1.0
+    return float(max(np.prod(p.max(0) - p.min(0)), 1.0))

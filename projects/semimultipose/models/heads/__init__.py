@@ -1,0 +1,3 @@
+from .directpose_head import DirectPoseHead, KeypointAlignment
+
+__all__ = ['DirectPoseHead', 'KeypointAlignment']

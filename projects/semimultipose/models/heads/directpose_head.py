@@ -1,0 +1,199 @@
+"""The one-stage multi-animal head of DirectPose / SemiMultiPose: branches B1, B2 and B3."""
+import math
+from typing import Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+from mmcv.cnn import ConvModule
+from mmengine.structures import InstanceData, PixelData
+from torch import Tensor
+
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.utils.typing import (ConfigType, Features, OptConfigType, OptSampleList,
+                                 Predictions)
+
+
+class KeypointAlignment(nn.Module):
+    """DirectPose's keypoint alignment module (Tian et al. 2019, section 3.2), for B3.
+
+    A first step regresses coarse offsets ``D0`` (``2K`` channels); a 1x1 convolution turns them
+    into the sampling offsets of a 3x3 deformable convolution (``mmcv.ops.DeformConv2d``, Dai et
+    al. 2017) on the branch features, so that the second step reads features where the coarse
+    keypoints fall; a 3x3 convolution on those features predicts a correction ``dD`` and
+    ``D = D0 + dD``.
+
+    Args:
+        channels (int): feature channels of the branch.
+        num_keypoints (int): K.
+
+    Shapes: ``forward(feat (N, C, H, W)) -> (N, 2K, H, W)``.
+    """
+
+    def __init__(self, channels: int, num_keypoints: int) -> None:
+        super().__init__()
+        from mmcv.ops import DeformConv2d
+        self.coarse = nn.Conv2d(channels, 2 * num_keypoints, 3, padding=1)
+        self.to_sampling = nn.Conv2d(2 * num_keypoints, 2 * 3 * 3, 1)
+        self.deform = DeformConv2d(channels, channels, 3, padding=1)
+        self.refine = nn.Conv2d(channels, 2 * num_keypoints, 3, padding=1)
+        nn.init.zeros_(self.to_sampling.weight)
+        nn.init.zeros_(self.to_sampling.bias)
+        nn.init.zeros_(self.refine.weight)
+        nn.init.zeros_(self.refine.bias)
+
+    def forward(self, feat: Tensor) -> Tensor:
+        coarse = self.coarse(feat)
+        sampled = torch.relu(self.deform(feat, self.to_sampling(coarse)))
+        return coarse + self.refine(sampled)
+
+
+@MODELS.register_module()
+class DirectPoseHead(BaseHead):
+    """Head with B1 (keypoint heatmaps A), B2 (box heatmaps B) and B3 (offset fields D).
+
+    Blau et al., SemiMultiPose, section 3.2: all three branches read one feature map (one FPN
+    level, ``in_index``) and share its ``H x W`` grid. Each branch is a tower of ``num_convs``
+    3x3 conv + norm + ReLU layers followed by a 3x3 prediction layer: ``K`` logits for B1 and B2,
+    ``2K`` offsets for B3 (optionally through :class:`KeypointAlignment`). Training minimises
+    eq. 7, ``L_a + L_b + L_d`` (eqs. 3, 5, 6) against the targets of
+    :class:`~projects.semimultipose.codecs.DirectPoseLabel`; prediction decodes sigmoid(B) and D
+    with that codec.
+
+    Args:
+        in_channels (int): channels of the selected feature map.
+        num_keypoints (int): K.
+        feat_channels (int): tower width.
+        num_convs (int): tower depth.
+        in_index (int): which element of the neck's outputs to use.
+        norm_cfg (dict): normalisation in the towers.
+        use_alignment (bool): use DirectPose's keypoint alignment module in B3.
+        prior_prob (float): initial sigmoid output of B1 and B2 (RetinaNet's prior, 0.01).
+        loss_keypoint, loss_box, loss_offset (dict): losses of eqs. 3, 5 and 6.
+        decoder (dict): the codec config (also used for ``encode`` by the data pipeline).
+        init_cfg (dict, optional): MMEngine initialisation.
+
+    Shapes: ``forward(feats) -> (A (N, K, H, W), B (N, K, H, W), D (N, 2K, H, W))``; A and B are
+    logits, D is in heatmap cells / ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_keypoints: int,
+                 feat_channels: int = 128,
+                 num_convs: int = 2,
+                 in_index: int = 0,
+                 norm_cfg: ConfigType = dict(type='GN', num_groups=16),
+                 use_alignment: bool = False,
+                 prior_prob: float = 0.01,
+                 loss_keypoint: ConfigType = dict(type='DirectPoseFocalLoss'),
+                 loss_box: ConfigType = dict(type='DirectPoseFocalLoss'),
+                 loss_offset: ConfigType = dict(type='mmdet.MSELoss', loss_weight=1.0),
+                 decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = None) -> None:
+        if init_cfg is None:
+            init_cfg = [dict(type='Normal', layer=['Conv2d'], std=0.01)]
+        super().__init__(init_cfg)
+        self.in_channels = in_channels
+        self.num_keypoints = num_keypoints
+        self.in_index = in_index
+        self.prior_prob = prior_prob
+
+        def tower():
+            layers, c = [], in_channels
+            for _ in range(num_convs):
+                layers.append(ConvModule(c, feat_channels, 3, padding=1, norm_cfg=norm_cfg))
+                c = feat_channels
+            return nn.Sequential(*layers)
+
+        self.keypoint_tower = tower()
+        self.box_tower = tower()
+        self.offset_tower = tower()
+        c = feat_channels if num_convs > 0 else in_channels
+        self.keypoint_logits = nn.Conv2d(c, num_keypoints, 3, padding=1)
+        self.box_logits = nn.Conv2d(c, num_keypoints, 3, padding=1)
+        self.use_alignment = use_alignment
+        if use_alignment:
+            self.offsets = KeypointAlignment(c, num_keypoints)
+        else:
+            self.offsets = nn.Conv2d(c, 2 * num_keypoints, 3, padding=1)
+
+        self.loss_keypoint = MODELS.build(loss_keypoint)
+        self.loss_box = MODELS.build(loss_box)
+        self.loss_offset = MODELS.build(loss_offset)
+        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
+
+    def init_weights(self) -> None:
+        super().init_weights()
+        bias = -math.log((1 - self.prior_prob) / self.prior_prob)
+        nn.init.constant_(self.keypoint_logits.bias, bias)
+        nn.init.constant_(self.box_logits.bias, bias)
+
+    def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
+        """Return ``(A, B, D)`` for the feature map ``feats[in_index]`` (see class docstring)."""
+        x = feats[self.in_index] if isinstance(feats, (list, tuple)) else feats
+        heatmaps = self.keypoint_logits(self.keypoint_tower(x))
+        box_heatmaps = self.box_logits(self.box_tower(x))
+        offsets = self.offsets(self.offset_tower(x))
+        return heatmaps, box_heatmaps, offsets
+
+    @staticmethod
+    def stack_targets(batch_data_samples: Sequence, key: str) -> Tensor:
+        """``(N, C, H, W)`` stack of ``gt_fields.<key>`` of a batch."""
+        return torch.stack([d.gt_fields.get(key) for d in batch_data_samples])
+
+    def supervised_losses(self, outputs: Tuple[Tensor, Tensor, Tensor],
+                          targets: Tuple[Tensor, Tensor, Tensor]) -> dict:
+        """Eqs. 3, 5 and 6 for outputs ``(A, B, D)`` and targets ``(G, U, P)``."""
+        heatmaps, box_heatmaps, offsets = outputs
+        g, u, p = targets
+        if heatmaps.shape != g.shape:
+            raise ValueError(f'{type(self).__name__}: output {tuple(heatmaps.shape)} and target '
+                             f'{tuple(g.shape)} grids differ; check the codec heatmap_size '
+                             'against the input size and the stride of feature in_index')
+        mask = u.repeat_interleave(2, dim=1)
+        return dict(
+            loss_kpt=self.loss_keypoint(heatmaps, g),
+            loss_box=self.loss_box(box_heatmaps, u),
+            loss_offset=self.loss_offset(offsets, p, weight=mask,
+                                         avg_factor=mask.sum().clamp(min=1.0)))
+
+    def loss(self, feats: Features, batch_data_samples: OptSampleList,
+             train_cfg: ConfigType = {}) -> dict:
+        """The supervised DirectPose loss (eq. 7), as three logged terms."""
+        outputs = self.forward(feats)
+        targets = tuple(self.stack_targets(batch_data_samples, k)
+                        for k in ('heatmaps', 'box_heatmaps', 'offsets'))
+        return self.supervised_losses(outputs, targets)
+
+    def predict(self, feats: Features, batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Decode instances per image, in model-input pixels.
+
+        Returns:
+            list[InstanceData] with ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
+            ``bbox_scores (N,)`` and ``bboxes (N, 4)`` (xyxy around the keypoints); and, with
+            ``test_cfg.output_heatmaps``, a list of PixelData with ``heatmaps`` sigmoid(A).
+
+        Raises:
+            NotImplementedError: for flip or multi-scale testing.
+        """
+        if test_cfg.get('flip_test', False) or test_cfg.get('multiscale_test', False):
+            raise NotImplementedError(f'{type(self).__name__} has no flip/multi-scale test')
+        if self.decoder is None:
+            raise RuntimeError(f'{type(self).__name__} needs a decoder (codec) to predict')
+        heatmaps, box_heatmaps, offsets = self.forward(feats)
+        box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
+        offsets = offsets.detach().cpu().numpy()
+        preds = []
+        for i in range(box_probs.shape[0]):
+            kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i])
+            bboxes = np.concatenate([kpts.min(1), kpts.max(1)], axis=1) if len(kpts) else \
+                np.zeros((0, 4), np.float32)
+            preds.append(InstanceData(keypoints=kpts, keypoint_scores=kscores,
+                                      bbox_scores=scores, bboxes=bboxes))
+        if test_cfg.get('output_heatmaps', False):
+            fields = [PixelData(heatmaps=h) for h in torch.sigmoid(heatmaps).detach()]
+            return preds, fields
+        return preds

@@ -1,0 +1,36 @@
+import numpy as np
+
+from mmpose.registry import DATASETS
+
+import projects.core  # noqa: F401
+
+
+def test_honeybee_dataset_bottomup(honeybee_coco):
+    ds = DATASETS.build(dict(type='HoneybeeDataset', data_root=honeybee_coco,
+                             ann_file='annotations/honeybee_test.json', data_mode='bottomup',
+                             data_prefix=dict(img='images/'), test_mode=True, pipeline=[]))
+    assert len(ds) == 30
+    meta = ds.metainfo
+    assert meta['num_keypoints'] == 5
+    assert meta['keypoint_id2name'][3] == 'RAnt' and meta['flip_indices'] == [0, 1, 2, 4, 3]
+    info = ds[0]
+    k = info['keypoints']
+    assert k.ndim == 3 and k.shape[1:] == (5, 2) and k.shape[0] >= 3
+    assert info['img_path'].endswith('.jpg')
+    assert np.all(info['keypoints_visible'] <= 1)
+
+
+def test_fly_and_mouse_pup_metainfo():
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+
+    from projects.core.datasets import FlyDataset, MousePupDataset
+    fly = parse_pose_metainfo(FlyDataset.METAINFO)
+    assert fly['num_keypoints'] == 13
+    names = [fly['keypoint_id2name'][i] for i in range(13)]
+    for i, j in enumerate(fly['flip_indices']):
+        a, b = names[i], names[j]
+        assert a == b or (a[:-1] == b[:-1] if a[-1] in 'LR' else a.replace('L', 'R') == b or
+                          a.replace('R', 'L') == b)
+    assert len(fly['skeleton_links']) == 12
+    pup = parse_pose_metainfo(MousePupDataset.METAINFO)
+    assert pup['num_keypoints'] == 3 and pup['flip_indices'] == [0, 1, 2]

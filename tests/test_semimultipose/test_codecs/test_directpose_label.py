@@ -1,0 +1,113 @@
+import numpy as np
+import pytest
+
+from projects.semimultipose.codecs import DirectPoseLabel
+
+
+def make_codec(**kw):
+    cfg = dict(input_size=(64, 48), heatmap_size=(16, 12), keypoint_radius=1, box_margin=1)
+    cfg.update(kw)
+    return DirectPoseLabel(**cfg)
+
+
+def test_encode_by_hand():
+    codec = make_codec(box_margin=0, keypoint_radius=0)  # stride 4
+    # one instance, keypoints at heatmap (2, 3) and (5, 3); second keypoint unlabeled
+    kpts = np.array([[[8., 12.], [20., 12.], [12., 20.]]])
+    vis = np.array([[1, 1, 0]])
+    enc = codec.encode(kpts, vis)
+    g, u, p = enc['heatmaps'], enc['box_heatmaps'], enc['offsets']
+    assert g.shape == (3, 12, 16) and u.shape == (3, 12, 16) and p.shape == (6, 12, 16)
+    # G: a single one at each labeled keypoint (radius 0), nothing for the unlabeled one
+    assert g[0].sum() == 1 and g[0, 3, 2] == 1
+    assert g[1].sum() == 1 and g[1, 3, 5] == 1
+    assert g[2].sum() == 0
+    # U: box of labeled keypoints = columns 2..5 of row 3 (height 0 -> one row)
+    assert u[0].sum() == 4 and u[0, 3, 2:6].all()
+    np.testing.assert_array_equal(u[0], u[1])
+    assert u[2].sum() == 0
+    # P: from location (row 3, col 4) to keypoint 0 (2, 3) -> (-2, 0); to keypoint 1 -> (+1, 0)
+    assert p[0, 3, 4] == pytest.approx(-2) and p[1, 3, 4] == pytest.approx(0)
+    assert p[2, 3, 4] == pytest.approx(1) and p[3, 3, 4] == pytest.approx(0)
+    assert np.all(p[4:] == 0)
+    # nothing outside the box
+    assert np.all(p[:, u[0] == 0] == 0)
+
+
+def test_overlap_goes_to_smaller_box():
+    codec = make_codec(box_margin=0)
+    big = [[4., 4.], [40., 36.]]    # heatmap box cols 1..10, rows 1..9
+    small = [[16., 16.], [24., 20.]]  # heatmap box cols 4..6, rows 4..5
+    enc = codec.encode(np.array([big, small]), np.ones((2, 2)))
+    p = enc['offsets']
+    # location (row 4, col 5) is in both boxes: it points at the small instance
+    assert p[0, 4, 5] == pytest.approx(4 - 5) and p[1, 4, 5] == pytest.approx(4 - 4)
+    # location (row 1, col 1) only in the big box
+    assert p[0, 1, 1] == pytest.approx(0) and p[2, 1, 1] == pytest.approx(9)
+
+
+def _roundtrip(codec, kpts, vis):
+    enc = codec.encode(kpts, vis)
+    out, scores, inst_scores = codec.decode_with_scores(enc['box_heatmaps'], enc['offsets'])
+    return out, scores, inst_scores
+
+
+@pytest.mark.parametrize('case', ['separate', 'touching', 'overlapping', 'occluded'])
+def test_roundtrip_recovers_every_visible_keypoint(case):
+    codec = make_codec(input_size=(256, 192), heatmap_size=(64, 48))
+    a = np.array([[40., 40.], [70., 48.], [56., 60.]])
+    if case == 'separate':
+        b = a + [120., 80.]
+    elif case == 'touching':
+        b = a + [31., 0.]  # boxes share an edge region once grown by the margin
+    elif case == 'overlapping':
+        b = np.array([[50., 30.], [66., 70.], [46., 66.]])  # crosses instance a
+    else:
+        b = a + [60., 20.]
+    kpts = np.stack([a, b]).astype(np.float32)
+    vis = np.ones((2, 3))
+    if case == 'occluded':
+        vis[1, 2] = 0
+    out, scores, inst = _roundtrip(codec, kpts, vis)
+    assert len(out) == 2, f'{case}: decoded {len(out)} instances'
+    for n in range(2):
+        # the decoded instance matching n (closest first keypoint)
+        m = np.argmin(np.linalg.norm(out[:, 0] - kpts[n, 0], axis=-1))
+        visible = vis[n] > 0
+        np.testing.assert_allclose(out[m][visible], kpts[n][visible], atol=1e-4)
+        np.testing.assert_allclose(scores[m][visible], 1.0)
+        assert np.all(scores[m][~visible] == 0)
+
+
+def test_roundtrip_many_instances():
+    rng = np.random.default_rng(0)
+    codec = make_codec(input_size=(640, 384), heatmap_size=(80, 48))
+    centres = np.array([(x, y) for x in range(60, 600, 90) for y in range(60, 340, 90)], float)
+    kpts = centres[:, None, :] + rng.uniform(-25, 25, size=(len(centres), 5, 2))
+    out, scores, _ = _roundtrip(codec, kpts.astype(np.float32), np.ones((len(kpts), 5)))
+    assert len(out) == len(kpts)
+    for n in range(len(kpts)):
+        d = np.abs(out - kpts[n][None]).max(axis=(1, 2))
+        assert d.min() < 1e-3
+
+
+def test_decode_nothing_below_threshold():
+    codec = make_codec()
+    out, scores = codec.decode(np.full((3, 12, 16), 0.04, np.float32),
+                               np.zeros((6, 12, 16), np.float32))
+    assert out.shape == (0, 3, 2) and scores.shape == (0, 3)
+
+
+def test_decode_pools_candidates_by_confidence():
+    # two candidate locations of one instance, predicting keypoint 0 at x=10 and x=12
+    # with confidences 0.9 and 0.3: pooled x = (0.9*10 + 0.3*12) / 1.2 = 10.5. Their OKS is
+    # exp(-4 / ((2*1)^2 * 2 * 16)) = 0.97 (scale floored at 4x4 cells of stride 1) > 0.5
+    codec = make_codec(input_size=(16, 4), heatmap_size=(16, 4), nms_thr=0.5, nms_stddev=1.0)
+    probs = np.zeros((1, 4, 16), np.float32)
+    offsets = np.zeros((2, 4, 16), np.float32)
+    probs[0, 1, 5], offsets[0, 1, 5], offsets[1, 1, 5] = 0.9, 10 - 5, 1 - 1
+    probs[0, 1, 6], offsets[0, 1, 6], offsets[1, 1, 6] = 0.3, 12 - 6, 1 - 1
+    out, scores, inst = codec.decode_with_scores(probs, offsets)
+    assert out.shape == (1, 1, 2)
+    assert out[0, 0, 0] == pytest.approx(10.5) and out[0, 0, 1] == pytest.approx(1.0)
+    assert scores[0, 0] == pytest.approx(0.9) and inst[0] == pytest.approx(0.9)

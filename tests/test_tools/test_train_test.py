@@ -1,0 +1,93 @@
+"""End to end through tools/train.py, tools/test.py and tools/dist_train.sh on real frames."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from .tiny_config import ROOT, write_tiny_config
+
+
+@pytest.fixture(scope='module')
+def tiny_data(honeybee_coco, tmp_path_factory):
+    """3 real labeled frames as a small COCO file next to the converted honeybee set."""
+    src = json.load(open(osp.join(honeybee_coco, 'annotations', 'honeybee_test.json')))
+    imgs = src['images'][:3]
+    ids = {im['id'] for im in imgs}
+    small = dict(src, images=imgs, annotations=[a for a in src['annotations']
+                                                if a['image_id'] in ids])
+    path = osp.join(honeybee_coco, 'annotations', 'tiny.json')
+    json.dump(small, open(path, 'w'))
+    return honeybee_coco
+
+
+def run(args, env=None, check=True):
+    e = dict(os.environ, PYTHONPATH=f"{ROOT}:{osp.join(ROOT, 'tests')}", OMP_NUM_THREADS='1')
+    e.update(env or {})
+    p = subprocess.run(args, cwd=ROOT, env=e, capture_output=True, text=True, timeout=900)
+    if check and p.returncode != 0:
+        raise AssertionError(f'{args} failed ({p.returncode}):\n{p.stdout[-3000:]}\n'
+                             f'{p.stderr[-5000:]}')
+    return p
+
+
+def test_train_then_test_writes_metrics_and_images(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=4)
+    work = tmp_path / 'work'
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work)])
+    ckpt = (work / 'last_checkpoint').read_text().strip()
+    assert ckpt.endswith('iter_4.pth')
+    out = tmp_path / 'metrics.json'
+    run([sys.executable, 'tools/test.py', cfg, ckpt, '--work-dir', str(work), '--out', str(out),
+         '--show-dir', str(tmp_path / 'vis')])
+    metrics = json.load(open(out))
+    for key in ('coco/AP', 'coco/AP .5', 'coco/AR', 'sleap/AP', 'sleap/AR'):
+        assert key in metrics and -1 <= metrics[key] <= 1
+    images = [f for _, _, fs in os.walk(tmp_path / 'vis') for f in fs if f.endswith('.jpg')]
+    assert len(images) == 3
+
+
+def test_resume_after_kill_matches_uninterrupted(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=4)
+    full, broken = tmp_path / 'full', tmp_path / 'broken'
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(full), '--no-validate'])
+    # the second run dies right after its first checkpoint (iteration 2) ...
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(broken), '--no-validate',
+             '--cfg-options', 'custom_imports.imports=[projects.semimultipose,helpers.kill_hook]',
+             'custom_hooks=[dict(type=KillAfterIterHook,iter=2)]'], check=False)
+    assert p.returncode == 3, p.stderr[-3000:]
+    assert (broken / 'iter_2.pth').exists() and not (broken / 'iter_4.pth').exists()
+    # ... and resumes from it (weights_only torch.load of an MMEngine checkpoint)
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(broken), '--no-validate',
+         '--resume'])
+    a = torch.load(full / 'iter_4.pth', map_location='cpu')
+    b = torch.load(broken / 'iter_4.pth', map_location='cpu')
+    assert a['meta']['iter'] == b['meta']['iter'] == 4
+    sa, sb = a['optimizer']['state'], b['optimizer']['state']
+    assert sa.keys() == sb.keys() and len(sa) > 0
+    for k in sa:
+        for name in sa[k]:
+            if torch.is_tensor(sa[k][name]):
+                torch.testing.assert_close(sa[k][name], sb[k][name], rtol=1e-4, atol=1e-6)
+    assert a['optimizer']['param_groups'][0]['lr'] == pytest.approx(
+        b['optimizer']['param_groups'][0]['lr'])
+    for k in a['state_dict']:
+        torch.testing.assert_close(a['state_dict'][k], b['state_dict'][k], rtol=1e-4,
+                                   atol=1e-6)
+
+
+def test_dist_train_two_cpu_processes(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=2)
+    work = tmp_path / 'work'
+    p = run(['bash', 'tools/dist_train.sh', cfg, '2', '--work-dir', str(work), '--no-validate'],
+            env=dict(PORT='29517', PYTHON=sys.executable))
+    log = p.stdout + p.stderr
+    assert 'Distributed training is not used' not in log
+    assert (work / 'iter_2.pth').exists()
+    ckpt = torch.load(work / 'iter_2.pth', map_location='cpu')
+    assert ckpt['meta']['iter'] == 2
+    # MMEngine logs the world size of the run
+    assert 'world_size: 2' in log or "'world_size': 2" in log or 'World size: 2' in log, log[-3000:]

@@ -1,0 +1,40 @@
+"""Honeybee frames (piperod/beepose) to clean COCO keypoint JSONs with SemiMultiPose's splits.
+
+    python tools/dataset_converters/honeybee2coco.py --src ../shared/data/honeybee --out data/honeybee
+    python tools/dataset_converters/honeybee2coco.py --download data/beepose_raw --out data/honeybee
+
+Without --src, the published files are downloaded from github.com/piperod/beepose at the pinned
+commit and checked against the recorded sha256 list before conversion.
+"""
+import argparse
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+
+from projects.core.datasets.converters import honeybee  # noqa: E402
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--src', help='folder with annotations/ and train/ as published')
+    parser.add_argument('--download', metavar='DIR',
+                        help='download the published files into DIR (used when --src is absent)')
+    parser.add_argument('--url', default=honeybee.BEEPOSE_URL, help='base URL to download from')
+    parser.add_argument('--out', required=True, help='output folder (annotations/, images/)')
+    parser.add_argument('--num-test', type=int, default=30, help='held-out labeled frames')
+    parser.add_argument('--seed', type=int, default=0, help='seed of the held-out draw')
+    args = parser.parse_args(argv)
+    src = args.src
+    if src is None:
+        if args.download is None:
+            parser.error('give --src or --download')
+        src = honeybee.download(args.download, url=args.url)
+    written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed)
+    for name, path in sorted(written.items()):
+        print(f'{name:28s} {path}')
+
+
+if __name__ == '__main__':
+    main()
