@@ -11,3 +11,6 @@ default_hooks = dict(
 custom_hooks = []
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=False, num_digits=6)
 randomness = dict(seed=0)
+# the head reads one FPN level, so the FPN output convolutions of the other levels (and, for
+# MobileNetV2, its last 1x1 convolution) get no gradient: DDP must know
+find_unused_parameters = True

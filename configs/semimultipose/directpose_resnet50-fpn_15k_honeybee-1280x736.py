@@ -1,7 +1,7 @@
 # DirectPose, the supervised half of SemiMultiPose (Blau et al., sections 3.2 and 5): ImageNet
 # ResNet-50 + FPN, one stride-8 feature map, branches B1/B2/B3 with the keypoint alignment
 # module; 15k iterations, batch 3. Honeybee frames (2560x1440) are read at half size.
-_base_ = ['../_base_/default_runtime.py', '../_base_/schedules/sgd_15k.py']
+_base_ = ['../_base_/schedules/sgd_15k.py']
 
 data_root = 'data/honeybee/'
 dataset_type = 'HoneybeeDataset'

@@ -16,7 +16,9 @@ model = dict(backbone=dict(widen_factor=0.25, out_indices=(2, 4, 6)),
                        norm_cfg=dict(type='GN', num_groups=4), decoder=codec))
 pipeline = [
     dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='fit'),
+    # the whole frame into the input, no random shift, scale, rotation or shear
+    dict(type='BottomupRandomAffine', input_size=input_size, shift_prob=0, scale_prob=0,
+         rotate_prob=0, shear_prob=0, clip_border=True),
     dict(type='GenerateTarget', encoder=codec),
     dict(type='PackPoseInputs'),
 ]

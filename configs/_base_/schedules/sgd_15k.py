@@ -1,6 +1,9 @@
 # SemiMultiPose's schedule (Blau et al., section 5): 15k iterations, batch 3, SGD, lr 0.01
 # decayed by 100 after 5k iterations (a linear warm-up of 500 iterations added).
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=15000, val_interval=1000)
+# It inherits the runtime (MMEngine forbids the same key, e.g. train_cfg, in two sibling bases).
+_base_ = ['../default_runtime.py']
+
+train_cfg = dict(_delete_=True, type='IterBasedTrainLoop', max_iters=15000, val_interval=1000)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 optim_wrapper = dict(

@@ -1,3 +1,3 @@
-from .animal_datasets import FlyDataset, HoneybeeDataset, MousePupDataset
+from .animal_datasets import SleapFlyDataset, HoneybeeDataset, MousePupDataset
 
-__all__ = ['HoneybeeDataset', 'FlyDataset', 'MousePupDataset']
+__all__ = ['HoneybeeDataset', 'SleapFlyDataset', 'MousePupDataset']

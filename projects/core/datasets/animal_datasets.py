@@ -22,8 +22,11 @@ class HoneybeeDataset(BaseCocoStyleDataset):
 
 
 @DATASETS.register_module()
-class FlyDataset(BaseCocoStyleDataset):
-    """Two-fly SLEAP clips (13 keypoints), from ``tools/dataset_converters/sleap2coco.py``."""
+class SleapFlyDataset(BaseCocoStyleDataset):
+    """Two-fly SLEAP clips (13 keypoints), from ``tools/dataset_converters/sleap2coco.py``.
+
+    Not MMPose's ``FlyDataset`` (the 32-keypoint single vinegar fly of Pereira et al. 2019).
+    """
     METAINFO: dict = dict(from_file=osp.join(DATASET_INFO_DIR, 'fly.py'))
 
 

@@ -13,7 +13,8 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     builds DDP with ``device_ids=[LOCAL_RANK]``, which is invalid for CPU modules. When the run is
     distributed and no GPU is visible, this starts the gloo process group from torchrun's
     environment (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``) so that the Runner
-    finds it initialised, and sets ``model_wrapper_cfg.device_ids = None``.
+    finds it initialised, and sets ``model_wrapper_cfg.device_ids = None`` (keeping the
+    config's ``find_unused_parameters``).
 
     Args:
         cfg (Config): the run's config; ``cfg.launcher`` must already be set.
@@ -36,6 +37,7 @@ def setup_cpu_distributed(cfg: Config) -> bool:
     wrapper = dict(cfg.get('model_wrapper_cfg') or {})
     wrapper.setdefault('type', 'MMDistributedDataParallel')
     wrapper['device_ids'] = None
+    wrapper.setdefault('find_unused_parameters', cfg.get('find_unused_parameters', False))
     cfg.model_wrapper_cfg = wrapper
     env_cfg = cfg.get('env_cfg') or {}
     env_cfg.setdefault('dist_cfg', {})['backend'] = 'gloo'

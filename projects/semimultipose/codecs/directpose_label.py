@@ -68,7 +68,7 @@ class DirectPoseLabel(BaseKeypointCodec):
                  score_thr: float = 0.05,
                  nms_thr: float = 0.5,
                  nms_stddev: float = 0.2,
-                 max_candidates: int = 1000,
+                 max_candidates: int = 5000,
                  max_instances: int = 100) -> None:
         super().__init__()
         if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:

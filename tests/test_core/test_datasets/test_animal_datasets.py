@@ -23,14 +23,11 @@ def test_honeybee_dataset_bottomup(honeybee_coco):
 def test_fly_and_mouse_pup_metainfo():
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
-    from projects.core.datasets import FlyDataset, MousePupDataset
-    fly = parse_pose_metainfo(FlyDataset.METAINFO)
+    from projects.core.datasets import SleapFlyDataset, MousePupDataset
+    fly = parse_pose_metainfo(SleapFlyDataset.METAINFO)
     assert fly['num_keypoints'] == 13
-    names = [fly['keypoint_id2name'][i] for i in range(13)]
-    for i, j in enumerate(fly['flip_indices']):
-        a, b = names[i], names[j]
-        assert a == b or (a[:-1] == b[:-1] if a[-1] in 'LR' else a.replace('L', 'R') == b or
-                          a.replace('R', 'L') == b)
+    # head, thorax, abdomen stay; wingL<->wingR, legs L4<->R4, eyeL<->eyeR swap
+    assert fly['flip_indices'] == [0, 1, 2, 4, 3, 6, 5, 8, 7, 10, 9, 12, 11]
     assert len(fly['skeleton_links']) == 12
     pup = parse_pose_metainfo(MousePupDataset.METAINFO)
     assert pup['num_keypoints'] == 3 and pup['flip_indices'] == [0, 1, 2]

@@ -33,7 +33,7 @@ def write_gt(path, instances, area=None):
 
 def evaluate(metric, preds):
     metric.dataset_meta = parse_pose_metainfo(HoneybeeDataset.METAINFO)
-    sample = dict(id=1, img_id=1, ori_shape=(4000, 4000), gt_instances={},
+    sample = dict(id=[1], img_id=1, ori_shape=(4000, 4000), gt_instances={},
                   pred_instances=dict(keypoints=np.stack(preds),
                                       keypoint_scores=np.ones((len(preds), 5)),
                                       bbox_scores=np.linspace(1, 0.5, len(preds))))
