@@ -14,6 +14,7 @@ import argparse
 import json
 import os.path as osp
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -55,6 +56,8 @@ def main(argv=None):
     parser.add_argument('--batch-size', type=int)
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
+    parser.add_argument('--checkpoint', help='trained weights (decoding time depends on how '
+                        'many instances the model finds; random weights find none)')
     parser.add_argument('--json', help='also write the figures to this JSON file')
     args = parser.parse_args(argv)
     if args.threads:
@@ -96,7 +99,10 @@ def main(argv=None):
             step_times.append(time.perf_counter() - t0)
     train_peak = peak_memory_gib(args.device)
 
-    # ---------------- inference on decoded full-size frames
+    # ---------------- inference on decoded full-size frames (weights as before training)
+    if args.checkpoint:
+        from mmengine.runner import load_checkpoint
+        load_checkpoint(model, args.checkpoint, map_location=args.device)
     test_pipe = Compose([t for t in cfg.test_dataloader.dataset.pipeline
                          if t['type'] != 'LoadImage'])
     frames = [cv2.imread(dataset[i]['data_samples'].img_path)
@@ -118,7 +124,7 @@ def main(argv=None):
             if r > 0:
                 fps_runs.append(len(frames) / (time.perf_counter() - t0))
     result = dict(
-        config=osp.relpath(args.config, ROOT), device=args.device,
+        config=osp.relpath(args.config, ROOT), checkpoint=args.checkpoint, device=args.device,
         torch_threads=torch.get_num_threads(), batch_size=batch,
         train_s_per_iter_median=statistics.median(step_times),
         train_peak_memory_gib=train_peak,
@@ -126,6 +132,7 @@ def main(argv=None):
         infer_frame_size=list(frames[0].shape[1::-1]), repeats=args.repeats,
         peak_memory_gib=peak_memory_gib(args.device),
         mean_instances_per_frame=float(np.mean(n_inst)))
+    shutil.rmtree(tmp, ignore_errors=True)
     for k, v in result.items():
         print(f'{k:28s} {v:.4f}' if isinstance(v, float) else f'{k:28s} {v}')
     if args.json:

@@ -54,6 +54,10 @@ class DirectPoseLabel(BaseKeypointCodec):
         nms_stddev (float): OKS standard deviation used by the grouping.
         max_candidates (int): candidate locations kept (highest mean confidence) before grouping.
         max_instances (int): instances returned per image.
+        center_radius (float, optional): when set, an instance owns only the cells of its
+            pseudo box within this many cells (Chebyshev distance) of the mean of its labeled
+            keypoints: FCOS's "center sampling" (Tian et al. 2019), which DirectPose inherits.
+            ``None`` (default) keeps the paper's rule, the whole box.
     """
 
     field_mapping_table = dict(
@@ -69,7 +73,8 @@ class DirectPoseLabel(BaseKeypointCodec):
                  nms_thr: float = 0.5,
                  nms_stddev: float = 0.2,
                  max_candidates: int = 5000,
-                 max_instances: int = 100) -> None:
+                 max_instances: int = 100,
+                 center_radius: Optional[float] = None) -> None:
         super().__init__()
         if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:
             raise ValueError('keypoint_radius and box_margin must be >= 0 and offset_scale > 0')
@@ -84,6 +89,7 @@ class DirectPoseLabel(BaseKeypointCodec):
         self.nms_stddev = nms_stddev
         self.max_candidates = max_candidates
         self.max_instances = max_instances
+        self.center_radius = center_radius
         # grouping scale floor: a 4 x 4-cell box, so one- or two-keypoint candidates still group
         self.min_area = float(np.prod(self.stride) * 16)
 
@@ -124,6 +130,11 @@ class DirectPoseLabel(BaseKeypointCodec):
             areas[i] = float(np.prod(hi - lo))
             x0, y0 = np.floor(lo).astype(int) - self.box_margin
             x1, y1 = np.ceil(hi).astype(int) + self.box_margin
+            if self.center_radius is not None:
+                cx, cy = p.mean(0)
+                r = self.center_radius
+                x0, x1 = max(x0, int(np.ceil(cx - r))), min(x1, int(np.floor(cx + r)))
+                y0, y1 = max(y0, int(np.ceil(cy - r))), min(y1, int(np.floor(cy + r)))
             boxes[i] = (max(x0, 0), max(y0, 0), min(x1, w - 1), min(y1, h - 1))
         # larger boxes first, so that smaller ones take the shared locations (stable order)
         for i in sorted(boxes, key=lambda j: -areas[j]):

@@ -111,3 +111,14 @@ def test_decode_pools_candidates_by_confidence():
     assert out.shape == (1, 1, 2)
     assert out[0, 0, 0] == pytest.approx(10.5) and out[0, 0, 1] == pytest.approx(1.0)
     assert scores[0, 0] == pytest.approx(0.9) and inst[0] == pytest.approx(0.9)
+
+
+def test_center_radius_limits_owned_cells():
+    codec = make_codec(box_margin=0, center_radius=1)
+    # keypoints spanning heatmap columns 2..8 of row 3; mean at column 5
+    kpts = np.array([[[8., 12.], [32., 12.], [20., 12.]]])
+    enc = codec.encode(kpts, np.ones((1, 3)))
+    u = enc['box_heatmaps'][0]
+    assert u.sum() == 3 and u[3, 4:7].all()  # columns 4, 5, 6 only
+    out, _ = codec.decode(enc['box_heatmaps'], enc['offsets'])
+    np.testing.assert_allclose(out[0], kpts[0], atol=1e-4)
