@@ -7,8 +7,9 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=20),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=3,
                     save_last=True),
-    # keypoint scores are box confidences sigmoid(B2): draw from 0.1 on (MMPose's default: 0.3)
-    visualization=dict(type='PoseVisualizationHook', enable=False, kpt_thr=0.1))
+    # ground truth beside predictions in tools/test.py --show-dir; keypoint scores are box
+    # confidences sigmoid(B2): draw from 0.1 on (MMPose's default: 0.3)
+    visualization=dict(type='PoseGTVisualizationHook', enable=False, kpt_thr=0.1))
 custom_hooks = []
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=False, num_digits=6)
 randomness = dict(seed=0)

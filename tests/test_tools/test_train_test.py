@@ -46,8 +46,12 @@ def test_train_then_test_writes_metrics_and_images(tiny_data, tmp_path):
     metrics = json.load(open(out))
     for key in ('coco/AP', 'coco/AP .5', 'coco/AR', 'sleap/AP', 'sleap/AR'):
         assert key in metrics and -1 <= metrics[key] <= 1
-    images = [f for _, _, fs in os.walk(tmp_path / 'vis') for f in fs if f.endswith('.jpg')]
+    images = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'vis') for f in fs
+              if f.endswith('.jpg')]
     assert len(images) == 3
+    # ground truth (left) beside the prediction (right): twice the 2560-pixel frame width
+    import cv2
+    assert cv2.imread(images[0]).shape == (1440, 2 * 2560, 3)
 
 
 def test_resume_after_kill_matches_uninterrupted(tiny_data, tmp_path):

@@ -1,3 +1,4 @@
 from .dist import setup_cpu_distributed
+from .hooks import PoseGTVisualizationHook
 
-__all__ = ['setup_cpu_distributed']
+__all__ = ['setup_cpu_distributed', 'PoseGTVisualizationHook']

@@ -1,0 +1,3 @@
+from .visualization_hook import PoseGTVisualizationHook
+
+__all__ = ['PoseGTVisualizationHook']
