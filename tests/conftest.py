@@ -20,6 +20,13 @@ def shared_data_dir() -> str:
     return osp.abspath(path)
 
 
+@pytest.fixture(autouse=True, scope='session')
+def mmpose_scope():
+    """Build transforms and models from MMPose's registries, as configs do."""
+    from mmengine.registry import init_default_scope
+    init_default_scope('mmpose')
+
+
 @pytest.fixture(scope='session')
 def shared_data():
     return shared_data_dir()

@@ -7,6 +7,9 @@ import mmdet.models  # noqa: F401  registers mmdet.FPN, mmdet.MSELoss, ... for c
 
 import projects.core  # noqa: F401
 from .codecs import DirectPoseLabel
-from .models import DirectPoseFocalLoss, DirectPoseHead
+from .engine import SemiMultiPoseHook
+from .models import (DirectPoseFocalLoss, DirectPoseHead, SemiMultiPoseEstimator,
+                     SemiMultiPoseHead)
 
-__all__ = ['DirectPoseLabel', 'DirectPoseHead', 'DirectPoseFocalLoss']
+__all__ = ['DirectPoseLabel', 'DirectPoseHead', 'DirectPoseFocalLoss', 'SemiMultiPoseHead',
+           'SemiMultiPoseEstimator', 'SemiMultiPoseHook']

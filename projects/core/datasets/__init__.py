@@ -1,3 +1,5 @@
-from .animal_datasets import SleapFlyDataset, HoneybeeDataset, MousePupDataset
+from .animal_datasets import HoneybeeDataset, MousePupDataset, SleapFlyDataset
+from .unlabeled_dataset import LoadFrame, UnlabeledFrameDataset
 
-__all__ = ['HoneybeeDataset', 'SleapFlyDataset', 'MousePupDataset']
+__all__ = ['HoneybeeDataset', 'SleapFlyDataset', 'MousePupDataset', 'UnlabeledFrameDataset',
+           'LoadFrame']

@@ -1,0 +1,3 @@
+from .hooks import SemiMultiPoseHook
+
+__all__ = ['SemiMultiPoseHook']

@@ -1,0 +1,3 @@
+from .semimultipose_hook import SemiMultiPoseHook
+
+__all__ = ['SemiMultiPoseHook']
