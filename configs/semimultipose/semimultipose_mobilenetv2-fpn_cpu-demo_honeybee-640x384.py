@@ -1,6 +1,6 @@
 # SemiMultiPose (Blau et al., section 3.3) on the CPU demo model: DirectPose's demo config plus
 # the fusion losses, with the honeybee frames that carry no label as a second data stream
-# (2 labeled + 2 unlabeled frames per batch, the same geometric augmentation). The schedule of
+# (the paper's batch of 3: 2 labeled + 1 unlabeled frame, the same geometric augmentation). The schedule of
 # section 5 scaled to the demo's 1000 iterations: alpha * L_fl from iteration 200, beta * L_fu
 # from 500 (the paper: 2k and 5k of 15k).
 _base_ = ['./directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py']
@@ -27,10 +27,10 @@ unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
 
 train_dataloader = dict(
     _delete_=True,
-    batch_size=4,
+    batch_size=3,
     num_workers=2,
     persistent_workers=True,
-    sampler=dict(type='mmdet.MultiSourceSampler', batch_size=4, source_ratio=[2, 2]),
+    sampler=dict(type='mmdet.MultiSourceSampler', batch_size=3, source_ratio=[2, 1]),
     dataset=dict(
         type='ConcatDataset',
         # the COCO file's category names exist only for the labeled set

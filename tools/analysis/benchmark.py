@@ -5,7 +5,9 @@
 
 Prints, as medians over repeated runs:
 * training seconds per iteration (forward + backward + optimizer step on a batch built by the
-  config's training pipeline from real frames, data loading excluded);
+  config's training pipeline from real frames, data loading excluded); for a two-stream
+  (SemiMultiPose) config the batch holds ``--labeled`` labeled and ``--unlabeled`` unlabeled
+  frames, with every loss term switched on;
 * inference frames per second at batch 1 on decoded full-size frames (2560x1440 arrays in
   memory): the config's test pipeline (resize), the network and the decoding to instances;
 * peak memory: the process's maximum resident set size (CPU) or the CUDA allocator's peak.
@@ -53,7 +55,10 @@ def main(argv=None):
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--infer-frames', type=int, default=10)
     parser.add_argument('--train-iters', type=int, default=5)
-    parser.add_argument('--batch-size', type=int)
+    parser.add_argument('--labeled', type=int, help='labeled images per batch (default: the '
+                        "config's batch, or its sampler's labeled share)")
+    parser.add_argument('--unlabeled', type=int,
+                        help='unlabeled images per batch for two-stream configs')
     parser.add_argument('--device', default='cuda' if torch.cuda.is_available() else 'cpu')
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
     parser.add_argument('--checkpoint', help='trained weights (decoding time depends on how '
@@ -78,10 +83,29 @@ def main(argv=None):
     honeybee.convert(args.src, tmp)
     from mmpose.registry import DATASETS
     ds_cfg = cfg.train_dataloader.dataset.copy()
-    ds_cfg.update(data_root=tmp + '/', ann_file='annotations/honeybee_all.json')
-    dataset = DATASETS.build(ds_cfg)
-    batch = args.batch_size or cfg.train_dataloader.batch_size
-    data = pseudo_collate([dataset[i % len(dataset)] for i in range(batch)])
+    two_streams = ds_cfg['type'] == 'ConcatDataset'
+    labeled_cfg = ds_cfg['datasets'][0].copy() if two_streams else ds_cfg
+    labeled_cfg.update(data_root=tmp + '/', ann_file='annotations/honeybee_all.json')
+    dataset = DATASETS.build(labeled_cfg)
+    n_lab = args.labeled or (cfg.train_dataloader.sampler.source_ratio[0] if two_streams
+                             else cfg.train_dataloader.batch_size)
+    samples = [dataset[i % len(dataset)] for i in range(n_lab)]
+    n_unl = 0
+    if two_streams:
+        unl_cfg = ds_cfg['datasets'][1].copy()
+        unl_cfg.update(data_root=tmp + '/',
+                       ann_file='annotations/honeybee_train_full_unlabeled.json')
+        unlabeled = DATASETS.build(unl_cfg)
+        n_unl = args.unlabeled if args.unlabeled is not None else \
+            cfg.train_dataloader.sampler.source_ratio[1]
+        samples += [unlabeled[i] for i in range(n_unl)]
+        # every loss term on, as after the schedule's last switch
+        for hook in cfg.get('custom_hooks', []):
+            if hook['type'] == 'SemiMultiPoseHook':
+                model.head.alpha = hook.get('alpha', 0.01)
+                model.head.beta = hook.get('beta', 0.1)
+    batch = n_lab + n_unl
+    data = pseudo_collate(samples)
     model.train()
     optim = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
     step_times = []
@@ -125,7 +149,8 @@ def main(argv=None):
                 fps_runs.append(len(frames) / (time.perf_counter() - t0))
     result = dict(
         config=osp.relpath(args.config, ROOT), checkpoint=args.checkpoint, device=args.device,
-        torch_threads=torch.get_num_threads(), batch_size=batch,
+        torch_threads=torch.get_num_threads(), batch_size=batch, labeled=n_lab,
+        unlabeled=n_unl,
         train_s_per_iter_median=statistics.median(step_times),
         train_peak_memory_gib=train_peak,
         infer_fps_median=statistics.median(fps_runs), infer_frames=len(frames),

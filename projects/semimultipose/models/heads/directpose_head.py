@@ -161,11 +161,18 @@ class DirectPoseHead(BaseHead):
 
     def loss(self, feats: Features, batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
-        """The supervised DirectPose loss (eq. 7), as three logged terms."""
+        """The supervised DirectPose loss (eq. 7), as three logged terms, plus
+        :meth:`labeled_extra_losses` (none here)."""
         outputs = self.forward(feats)
         targets = tuple(self.stack_targets(batch_data_samples, k)
                         for k in ('heatmaps', 'box_heatmaps', 'offsets'))
-        return self.supervised_losses(outputs, targets)
+        losses = self.supervised_losses(outputs, targets)
+        losses.update(self.labeled_extra_losses(outputs))
+        return losses
+
+    def labeled_extra_losses(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> dict:
+        """Further loss terms on labeled frames from the outputs ``(A, B, D)``; none here."""
+        return {}
 
     def predict(self, feats: Features, batch_data_samples: OptSampleList,
                 test_cfg: ConfigType = {}) -> Predictions:

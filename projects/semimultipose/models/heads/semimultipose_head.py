@@ -4,7 +4,7 @@ from typing import Dict, Sequence, Tuple
 from torch import Tensor
 
 from mmpose.registry import MODELS
-from mmpose.utils.typing import ConfigType, Features, OptSampleList
+from mmpose.utils.typing import ConfigType
 
 from ..utils import pseudo_keypoints, render_pseudo_heatmaps
 from .directpose_head import DirectPoseHead
@@ -22,7 +22,8 @@ class SemiMultiPoseHead(DirectPoseHead):
     and B3 through ``y``; none reaches B2 (``s`` and ``v`` are detached).
 
     Training minimises eq. 10, ``L_a + L_b + L_d + alpha * L_fl + beta * L_fu``: ``L_fl`` is the
-    fusion loss on labeled frames (in :meth:`loss`), ``L_fu`` on unlabeled frames (in
+    fusion loss on labeled frames (in :meth:`loss`, through :meth:`labeled_extra_losses`),
+    ``L_fu`` on unlabeled frames (in
     :meth:`unlabeled_loss`). ``alpha`` and ``beta`` are attributes, 0 until the
     :class:`~projects.semimultipose.engine.SemiMultiPoseHook` switches them on.
 
@@ -56,16 +57,11 @@ class SemiMultiPoseHead(DirectPoseHead):
                                         self.fusion_radius)
         return self.loss_fusion(heatmaps, target)
 
-    def loss(self, feats: Features, batch_data_samples: OptSampleList,
-             train_cfg: ConfigType = {}) -> Dict[str, Tensor]:
-        """Supervised terms (eq. 7) and, when ``alpha > 0``, ``alpha * L_fl``."""
-        outputs = self.forward(feats)
-        targets = tuple(self.stack_targets(batch_data_samples, k)
-                        for k in ('heatmaps', 'box_heatmaps', 'offsets'))
-        losses = self.supervised_losses(outputs, targets)
-        if self.alpha > 0:
-            losses['loss_fl'] = self.alpha * self.fusion_loss(outputs)
-        return losses
+    def labeled_extra_losses(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> Dict[str, Tensor]:
+        """``alpha * L_fl`` on labeled frames when ``alpha > 0`` (added to eq. 7 by ``loss``)."""
+        if self.alpha <= 0:
+            return {}
+        return dict(loss_fl=self.alpha * self.fusion_loss(outputs))
 
     def unlabeled_loss(self, feats: Sequence[Tensor]) -> Dict[str, Tensor]:
         """``beta * L_fu`` on unlabeled frames (empty when ``beta == 0``)."""
