@@ -99,11 +99,11 @@ def main(argv=None):
         n_unl = args.unlabeled if args.unlabeled is not None else \
             cfg.train_dataloader.sampler.source_ratio[1]
         samples += [unlabeled[i] for i in range(n_unl)]
-        # every loss term on, as after the schedule's last switch
-        for hook in cfg.get('custom_hooks', []):
-            if hook['type'] == 'SemiMultiPoseHook':
-                model.head.alpha = hook.get('alpha', 0.01)
-                model.head.beta = hook.get('beta', 0.1)
+    # every loss term on, as after the schedule's last switch
+    for hook in cfg.get('custom_hooks', []):
+        if hook['type'] == 'SemiMultiPoseHook':
+            model.head.alpha = hook.get('alpha', 0.01)
+            model.head.beta = hook.get('beta', 0.1)
     batch = n_lab + n_unl
     data = pseudo_collate(samples)
     model.train()
