@@ -4,7 +4,8 @@ _base_ = ['mmpose::_base_/default_runtime.py']
 custom_imports = dict(imports=['projects.semimultipose'], allow_failed_imports=False)
 
 default_hooks = dict(
-    logger=dict(type='LoggerHook', interval=20),
+    # validation metrics are logged at their iteration (vis_data/scalars.json "step")
+    logger=dict(type='LoggerHook', interval=20, log_metric_by_epoch=False),
     checkpoint=dict(type='CheckpointHook', by_epoch=False, interval=1000, max_keep_ckpts=3,
                     save_last=True),
     # ground truth beside predictions in tools/test.py --show-dir; keypoint scores are box

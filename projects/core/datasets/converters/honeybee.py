@@ -289,8 +289,10 @@ def _write_json(obj: Dict, path: str, sources: Sequence[str]) -> None:
     if any(osp.realpath(s) == real for s in sources):
         raise ValueError(f'refusing to overwrite the input file {path}')
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    with open(path, 'w') as f:
+    tmp = f'{path}.{os.getpid()}.tmp'
+    with open(tmp, 'w') as f:
         json.dump(obj, f)
+    os.replace(tmp, path)  # atomic: a reader never sees a half-written file
 
 
 def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
@@ -335,9 +337,11 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
         _write_json(obj, path, [ann_path])
         written[name] = path
     link = osp.join(out_dir, 'images')
-    if link_images:
-        if osp.islink(link):
-            os.remove(link)
-        if not osp.exists(link):
-            os.symlink(osp.abspath(img_dir), link)
+    if link_images and not (osp.islink(link) and
+                            osp.realpath(link) == osp.realpath(img_dir)):
+        if osp.exists(link) and not osp.islink(link):
+            raise FileExistsError(f'{link} exists and is not a link to {img_dir}')
+        tmp = f'{link}.{os.getpid()}.tmp'
+        os.symlink(osp.abspath(img_dir), tmp)
+        os.replace(tmp, link)  # atomic replacement of an older link
     return written
