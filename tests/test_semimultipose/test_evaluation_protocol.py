@@ -24,6 +24,7 @@ def test_run_options_per_method():
             'annotations/honeybee_train5-d3_unlabeled.json') in o
     # the paper's 2k / 5k of 15k, scaled to 600 iterations: 80 and 200
     assert 'custom_hooks.0.fl_start=80' in o and 'custom_hooks.0.fu_start=200' in o
+    assert 'param_scheduler.1.end=600' in o
     d = protocol.run_options('directpose', 'train25-d0', 600, 200)
     assert 'train_dataloader.batch_size=2' in d and not any('custom_hooks' in x for x in d)
     assert 'custom_hooks.0.fl_start=80' in protocol.run_options('semimultipose-labeled',

@@ -20,7 +20,8 @@ def run_options(method: str, split: str, max_iters: int, val_interval: int,
 
     All methods see ``labeled_batch`` labeled frames per iteration; SemiMultiPose adds the
     unlabeled share of its config's sampler. The fusion terms start at 2/15 and 5/15 of
-    ``max_iters`` (the paper's 2k and 5k of 15k).
+    ``max_iters`` (the paper's 2k and 5k of 15k); the second learning-rate scheduler (the
+    demo configs' cosine decay) ends at ``max_iters``.
 
     Raises:
         ValueError: an unknown method.
@@ -30,7 +31,9 @@ def run_options(method: str, split: str, max_iters: int, val_interval: int,
     ann = f'annotations/honeybee_{split}.json'
     unl = f'annotations/honeybee_{split}_unlabeled.json'
     opts = [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={val_interval}',
-            f'default_hooks.checkpoint.interval={max_iters}']
+            f'default_hooks.checkpoint.interval={max_iters}',
+            # the demo configs' cosine decay ends with training
+            f'param_scheduler.1.end={max_iters}']
     if method == 'semimultipose':
         opts += [f'train_dataloader.dataset.datasets.0.ann_file={ann}',
                  f'train_dataloader.dataset.datasets.1.ann_file={unl}']
