@@ -12,6 +12,8 @@ LABELS = {'directpose': 'DirectPose', 'semimultipose-labeled': 'SemiMultiPose-la
           'semimultipose': 'SemiMultiPose'}
 #: the paper switches L_fl on at 2k and L_fu at 5k of 15k iterations
 FL_FRACTION, FU_FRACTION = 2 / 15, 5 / 15
+#: iterations of linear warm-up before the demo configs' cosine decay
+DEMO_WARMUP = 50
 
 
 def run_options(method: str, split: str, max_iters: int, val_interval: int,
@@ -32,8 +34,8 @@ def run_options(method: str, split: str, max_iters: int, val_interval: int,
     unl = f'annotations/honeybee_{split}_unlabeled.json'
     opts = [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={val_interval}',
             f'default_hooks.checkpoint.interval={max_iters}',
-            # the demo configs' cosine decay ends with training
-            f'param_scheduler.1.end={max_iters}']
+            # the demo configs' cosine decay (after a 50-iteration warm-up) ends with training
+            f'param_scheduler.1.end={max(max_iters, DEMO_WARMUP + 1)}']
     if method == 'semimultipose':
         opts += [f'train_dataloader.dataset.datasets.0.ann_file={ann}',
                  f'train_dataloader.dataset.datasets.1.ann_file={unl}']
