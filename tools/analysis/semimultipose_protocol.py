@@ -80,9 +80,8 @@ def main(argv=None):
                         subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                        check=True)
                     print(f'  {method} {split}: {time.time() - t0:.0f} s', flush=True)
-                curves[(method, size, draw)] = protocol.read_curve(osp.join(ROOT, work)
-                                                                   if not osp.isabs(work)
-                                                                   else work, args.metric)
+                curves[(method, size, draw)] = protocol.read_curve(osp.join(ROOT, work),
+                                                                   args.metric)
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric)
     print(open(paths['markdown']).read())
     for k, v in paths.items():

@@ -1,4 +1,5 @@
 """Frame access for videos (OpenCV), shared by converters and unlabeled-frame datasets."""
+import os
 import os.path as osp
 from typing import Iterator, Optional, Sequence, Tuple
 
@@ -95,7 +96,6 @@ def extract_frames(video: str, out_dir: str, indices: Sequence[int],
     Raises:
         FileExistsError: a target file exists and is the video itself.
     """
-    import os
     os.makedirs(out_dir, exist_ok=True)
     stem = osp.splitext(osp.basename(video))[0]
     names = []

@@ -6,7 +6,7 @@ import numpy as np
 from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
 
-from projects.core.evaluation.functional import compute_oks
+from projects.core.evaluation.functional import compute_oks, keypoint_bbox_area
 
 
 @KEYPOINT_CODECS.register_module()
@@ -207,7 +207,8 @@ class DirectPoseLabel(BaseKeypointCodec):
             if np.isnan(ref).all():
                 ref = kpts[c].copy()
             rest = np.flatnonzero(alive)
-            area = max(_box_area(ref), self.min_area)
+            area = float(np.nan_to_num(keypoint_bbox_area(ref)[0]))
+            area = max(area, self.min_area)
             oks = compute_oks(ref[None], kpts[rest], scale=area, stddev=self.nms_stddev)[0]
             members = rest[oks > self.nms_thr]
             if c not in members:
@@ -246,10 +247,3 @@ class DirectPoseLabel(BaseKeypointCodec):
         """As :meth:`decode`, plus the ``(N,)`` instance scores."""
         return self.group(*self.candidates(np.asarray(box_probs), np.asarray(offsets)))
 
-
-def _box_area(points: np.ndarray) -> float:
-    """Keypoint-box area of one ``(K, 2)`` instance (NaN ignored), at least 1 square pixel."""
-    p = points[~np.isnan(points).any(-1)]
-    if len(p) < 2:
-        return 1.0
-    return float(max(np.prod(p.max(0) - p.min(0)), 1.0))

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
-from ..video import extract_frames
+from ..video import extract_frames, video_info
 
 
 def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
@@ -75,8 +75,7 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
     img_dir = osp.join(out_dir, 'images')
     file_names = extract_frames(video_path, img_dir, [lf.frame_idx for lf in frames],
                                 pattern='{stem}_{index:06d}.' + image_ext)
-    import cv2
-    h, w = cv2.imread(osp.join(img_dir, file_names[0])).shape[:2] if file_names else (0, 0)
+    _, w, h, _ = video_info(video_path)
 
     images: List[Dict] = []
     anns: List[Dict] = []
