@@ -19,7 +19,7 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-CONFIG = 'configs/semimultipose/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'
+CONFIG = 'configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'
 
 
 def run(cmd):

@@ -11,11 +11,50 @@ from mmpose.registry import MODELS
 import projects.semimultipose  # noqa: F401
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'semimultipose', '*.py')))
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', 'semimultipose', '*', '*.py')))
+METHODS = ('directpose', 'semimultipose-labeled', 'semimultipose')
+# (dataset folder, the part of the name after the method): one trio per dataset and budget
+TRIOS = [('honeybee', 'resnet50-fpn_15k_honeybee-1280x736'),
+         ('honeybee', 'mobilenetv2-fpn_cpu-demo_honeybee-640x384'),
+         ('fly', 'resnet50-fpn_15k_fly-1024x1024'),
+         ('fly', 'mobilenetv2-fpn_cpu-demo_fly-512x512'),
+         ('mouse_pup', 'resnet50-fpn_40k_mouse-pup-1024x1024')]
 
 
 def test_configs_found():
-    assert len(CONFIGS) >= 4
+    expected = {osp.join(ROOT, 'configs', 'semimultipose', d, f'{m}_{rest}.py')
+                for d, rest in TRIOS for m in METHODS}
+    assert expected == set(CONFIGS)
+
+
+@pytest.mark.parametrize('folder,rest', TRIOS, ids=lambda x: x)
+def test_trio_differs_only_in_fusion_weights_and_unlabeled_stream(folder, rest):
+    cfgs = {m: Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', folder,
+                                        f'{m}_{rest}.py')) for m in METHODS}
+    smp = cfgs['semimultipose']
+    # each variant inherits the SemiMultiPose config of its trio
+    for m in METHODS[:2]:
+        with open(osp.join(ROOT, 'configs', 'semimultipose', folder, f'{m}_{rest}.py')) as f:
+            assert f"_base_ = ['./semimultipose_{rest}.py']" in f.read()
+    for m, cfg in cfgs.items():
+        assert cfg.model == smp.model and cfg.val_evaluator == smp.val_evaluator
+        assert cfg.optim_wrapper == smp.optim_wrapper
+        assert cfg.param_scheduler == smp.param_scheduler and cfg.train_cfg == smp.train_cfg
+    hooks = {m: cfgs[m].custom_hooks[0] for m in METHODS}
+    assert all(h.type == 'SemiMultiPoseHook' for h in hooks.values())
+    # DirectPose: alpha = beta = 0; SemiMultiPose-labeled: beta = 0; SemiMultiPose: both on
+    assert hooks['directpose'].alpha == 0 and hooks['directpose'].beta == 0
+    assert hooks['semimultipose-labeled'].alpha == hooks['semimultipose'].alpha == 0.01
+    assert hooks['semimultipose-labeled'].fl_start == hooks['semimultipose'].fl_start
+    assert hooks['semimultipose-labeled'].beta == 0 and hooks['semimultipose'].beta == 0.1
+    assert hooks['semimultipose'].fu_start > hooks['semimultipose'].fl_start
+    # the same labeled set; only SemiMultiPose has the unlabeled stream
+    labeled, unlabeled = smp.train_dataloader.dataset.datasets
+    assert smp.train_dataloader.sampler.type == 'mmdet.MultiSourceSampler'
+    assert unlabeled.type in ('UnlabeledFrameDataset', 'ConcatDataset')
+    for m in METHODS[:2]:
+        assert cfgs[m].train_dataloader.dataset == labeled
+        assert cfgs[m].train_dataloader.sampler.type == 'InfiniteSampler'
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)

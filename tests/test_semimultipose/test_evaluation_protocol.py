@@ -31,6 +31,15 @@ def test_run_options_per_method():
                                                                 'train5-d0', 600, 200)
     with pytest.raises(ValueError, match='unknown method'):
         protocol.run_options('x', 'train5-d0', 1, 1)
+    # the fly configs' unlabeled stream is a ConcatDataset (clip frames, then a video)
+    f = protocol.run_options('semimultipose', 'train5-d1', 600, 200, dataset='fly')
+    assert 'train_dataloader.dataset.datasets.0.ann_file=annotations/fly_train5-d1.json' in f
+    assert ('train_dataloader.dataset.datasets.1.datasets.0.ann_file='
+            'annotations/fly_train5-d1_unlabeled.json') in f
+    g = protocol.run_options('directpose', 'train5-d1', 15000, 1000, labeled_batch=3)
+    assert 'train_dataloader.batch_size=3' in g and 'param_scheduler.1.end=15000' in g
+    with pytest.raises(ValueError, match='unknown dataset'):
+        protocol.run_options('directpose', 'train5-d0', 1, 1, dataset='cow')
 
 
 def test_read_curve_merges_resumed_runs(tmp_path):

@@ -9,7 +9,7 @@ import torch
 from .test_train_test import run, tiny_data  # noqa: F401  (fixture)
 from .tiny_config import ROOT
 
-SMP = osp.join(ROOT, 'configs', 'semimultipose',
+SMP = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                'semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py')
 
 TEMPLATE = '''

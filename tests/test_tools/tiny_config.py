@@ -2,7 +2,7 @@
 import os.path as osp
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEMO = osp.join(ROOT, 'configs', 'semimultipose',
+DEMO = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                 'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py')
 
 TEMPLATE = '''

@@ -2,6 +2,13 @@
 
     python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
         [--video ../shared/data/fly/clip.mp4] [--frames 0:1500:10] [--split all]
+
+With ``--test-frames`` and ``--pool-frames`` it writes SemiMultiPose's splits instead: the test
+frames held out, ``--draws`` seeded draws of each of ``--sizes`` labeled frames from the pool,
+and for each draw the other pool frames as unlabeled data (the fly protocol of the README):
+
+    python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
+        --name fly --test-frames 1200:1500:10 --pool-frames 0:1100:10 --sizes 5 --draws 5
 """
 import argparse
 import os.path as osp
@@ -9,7 +16,8 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from projects.core.datasets.converters.sleap import convert_slp  # noqa: E402
+from projects.core.datasets.converters.sleap import (convert_slp,  # noqa: E402
+                                                     convert_slp_protocol)
 
 
 def parse_frames(spec):
@@ -30,9 +38,26 @@ def main(argv=None):
     parser.add_argument('--video', help='video file (default: as recorded in the .slp)')
     parser.add_argument('--frames', help='frame indices to keep, a:b[:step] or i,j,k')
     parser.add_argument('--split', default='all', help='name of the output split')
+    parser.add_argument('--name', help='output file prefix (default: the video stem)')
+    parser.add_argument('--test-frames', help='held-out frames, a:b[:step] or i,j,k')
+    parser.add_argument('--pool-frames', help='training frames to draw labeled sets from')
+    parser.add_argument('--sizes', type=int, nargs='+', default=[5], help='labeled set sizes')
+    parser.add_argument('--draws', type=int, default=5, help='draws per size')
+    parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args(argv)
+    if bool(args.test_frames) != bool(args.pool_frames):
+        parser.error('--test-frames and --pool-frames go together')
+    if args.test_frames:
+        written = convert_slp_protocol(
+            args.slp, args.out, parse_frames(args.test_frames), parse_frames(args.pool_frames),
+            sizes=args.sizes, num_draws=args.draws, seed=args.seed, name=args.name or 'fly',
+            video_path=args.video)
+        for split, path in written.items():
+            print(f'{split:24s} {path}')
+        return
     print(convert_slp(args.slp, args.out, video_path=args.video,
-                      frame_indices=parse_frames(args.frames), split_name=args.split))
+                      frame_indices=parse_frames(args.frames), split_name=args.split,
+                      name=args.name))
 
 
 if __name__ == '__main__':

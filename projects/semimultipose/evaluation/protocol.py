@@ -16,9 +16,19 @@ FL_FRACTION, FU_FRACTION = 2 / 15, 5 / 15
 DEMO_WARMUP = 50
 
 
+#: ``--cfg-options`` key of the unlabeled set's annotation file in each dataset's SemiMultiPose
+#: config (the fly configs' second stream is a ConcatDataset: the clip's frames, then a video)
+UNLABELED_KEYS = dict(
+    honeybee='train_dataloader.dataset.datasets.1.ann_file',
+    fly='train_dataloader.dataset.datasets.1.datasets.0.ann_file')
+
+
 def run_options(method: str, split: str, max_iters: int, val_interval: int,
-                labeled_batch: int = 2) -> List[str]:
+                labeled_batch: int = 2, dataset: str = 'honeybee') -> List[str]:
     """``--cfg-options`` of one run: its split's files, schedule and batch.
+
+    The split's files are ``annotations/<dataset>_<split>.json`` and
+    ``annotations/<dataset>_<split>_unlabeled.json``, as the converters write them.
 
     All methods see ``labeled_batch`` labeled frames per iteration; SemiMultiPose adds the
     unlabeled share of its config's sampler. The fusion terms start at 2/15 and 5/15 of
@@ -26,19 +36,21 @@ def run_options(method: str, split: str, max_iters: int, val_interval: int,
     demo configs' cosine decay) ends at ``max_iters``.
 
     Raises:
-        ValueError: an unknown method.
+        ValueError: an unknown method or dataset.
     """
     if method not in METHODS:
         raise ValueError(f'unknown method {method!r}; choose from {METHODS}')
-    ann = f'annotations/honeybee_{split}.json'
-    unl = f'annotations/honeybee_{split}_unlabeled.json'
+    if dataset not in UNLABELED_KEYS:
+        raise ValueError(f'unknown dataset {dataset!r}; choose from {sorted(UNLABELED_KEYS)}')
+    ann = f'annotations/{dataset}_{split}.json'
+    unl = f'annotations/{dataset}_{split}_unlabeled.json'
     opts = [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={val_interval}',
             f'default_hooks.checkpoint.interval={max_iters}',
             # the demo configs' cosine decay (after a 50-iteration warm-up) ends with training
             f'param_scheduler.1.end={max(max_iters, DEMO_WARMUP + 1)}']
     if method == 'semimultipose':
         opts += [f'train_dataloader.dataset.datasets.0.ann_file={ann}',
-                 f'train_dataloader.dataset.datasets.1.ann_file={unl}']
+                 f'{UNLABELED_KEYS[dataset]}={unl}']
     else:
         opts += [f'train_dataloader.dataset.ann_file={ann}',
                  f'train_dataloader.batch_size={labeled_batch}']
@@ -106,7 +118,8 @@ def table1(final: Dict[Tuple[str, str], List[float]], methods: Sequence[str],
 
 
 def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
-                 methods: Sequence[str], splits: Sequence[str], key: str = 'coco/AP') -> dict:
+                 methods: Sequence[str], splits: Sequence[str], key: str = 'coco/AP',
+                 dataset: str = 'honeybee') -> dict:
     """Write ``table1.md``, ``table1.csv`` and one ``curve_<split>.png`` per split.
 
     Args:
@@ -146,7 +159,7 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
                             [a + b for a, b in zip(mu, se)], alpha=0.2)
         ax.set_xlabel('iteration')
         ax.set_ylabel(f'test {key}')
-        ax.set_title(f'honeybee {s}')
+        ax.set_title(f'{dataset} {s}')
         ax.legend()
         fig.tight_layout()
         paths[f'curve_{s}'] = osp.join(out_dir, f'curve_{s}.png')

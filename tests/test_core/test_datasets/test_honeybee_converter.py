@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from projects.core.datasets.converters import honeybee
+from projects.core.datasets.converters import honeybee, splits
 
 
 def load(path):
@@ -119,7 +119,7 @@ def test_never_overwrites_inputs(tmp_path, shared_data):
     with pytest.raises(ValueError, match='input folder'):
         honeybee.convert(osp.join(shared_data, 'honeybee'), osp.join(shared_data, 'honeybee'))
     with pytest.raises(ValueError, match='overwrite the input'):
-        honeybee._write_json({}, str(tmp_path / 'x.json'), [str(tmp_path / 'x.json')])
+        splits.write_json({}, str(tmp_path / 'x.json'), [str(tmp_path / 'x.json')])
 
 
 def test_download_checks_sha256(tmp_path, shared_data):

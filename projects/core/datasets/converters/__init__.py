@@ -1,3 +1,3 @@
-from . import honeybee, sleap
+from . import honeybee, sleap, splits
 
-__all__ = ['honeybee', 'sleap']
+__all__ = ['honeybee', 'sleap', 'splits']

@@ -14,7 +14,6 @@ The published file has quirks that this converter handles without editing the da
 
 Output keypoints follow COCO: ``v = 2`` labeled, ``v = 0`` unlabeled with ``x = y = 0``.
 """
-import copy
 import hashlib
 import json
 import os
@@ -23,6 +22,8 @@ import random
 import shutil
 import urllib.request
 from typing import Dict, List, Optional, Sequence
+
+from .splits import draw_splits, subset, write_json  # noqa: F401 (subset: public here too)
 
 KEYPOINT_NAMES = ('Tail', 'Head', 'Thorax', 'RAnt', 'LAnt')
 SKELETON = [[1, 3], [3, 2], [2, 4], [2, 5]]  # 1-based, as published
@@ -164,17 +165,6 @@ def load_published(path: str) -> Dict:
                          keypoints=list(KEYPOINT_NAMES), skeleton=SKELETON)])
 
 
-def subset(coco: Dict, file_names: Sequence[str], keep_annotations: bool = True) -> Dict:
-    """COCO dict restricted to ``file_names`` (annotations dropped if not ``keep_annotations``)."""
-    wanted = set(file_names)
-    images = [copy.deepcopy(im) for im in coco['images'] if im['file_name'] in wanted]
-    ids = {im['id'] for im in images}
-    anns = [copy.deepcopy(a) for a in coco['annotations']
-            if keep_annotations and a['image_id'] in ids]
-    return dict(info=coco.get('info', {}), images=images, annotations=anns,
-                categories=coco['categories'])
-
-
 def unlabeled_images(image_dir: str, labeled: Sequence[str], next_id: int,
                      size=(2560, 1440)) -> List[dict]:
     """Image entries for the frames of ``image_dir`` that carry no label (sorted by name)."""
@@ -203,23 +193,10 @@ def make_splits(coco: Dict, unlabeled: List[dict], num_test: int = 30,
     names = sorted(im['file_name'] for im in coco['images'])
     if num_test >= len(names):
         raise ValueError(f'num_test={num_test} leaves no training frames out of {len(names)}')
-    rng = random.Random(seed)
-    test = sorted(rng.sample(names, num_test))
+    test = sorted(random.Random(seed).sample(names, num_test))
     train = [n for n in names if n not in set(test)]
-    base_unlabeled = dict(info=coco.get('info', {}), images=unlabeled, annotations=[],
-                          categories=coco['categories'])
-    splits = {'test': subset(coco, test), 'train_full': subset(coco, train),
-              'train_full_unlabeled': base_unlabeled}
-    for n in small_sizes:
-        for d in range(num_draws):
-            picked = sorted(random.Random(seed + 1000 * n + d).sample(train, n))
-            left = [x for x in train if x not in set(picked)]
-            name = f'train{n}-d{d}'
-            splits[name] = subset(coco, picked)
-            extra = subset(coco, left, keep_annotations=False)
-            splits[f'{name}_unlabeled'] = dict(
-                base_unlabeled, images=extra['images'] + copy.deepcopy(unlabeled))
-    return splits
+    return draw_splits(coco, test, train, small_sizes, num_draws=num_draws, seed=seed,
+                       extra_unlabeled=unlabeled)
 
 
 def read_checksums(path: str = CHECKSUM_FILE) -> Dict[str, str]:
@@ -284,17 +261,6 @@ def download(dest: str, url: str = BEEPOSE_URL, checksums: Optional[Dict[str, st
     return dest
 
 
-def _write_json(obj: Dict, path: str, sources: Sequence[str]) -> None:
-    real = osp.realpath(path)
-    if any(osp.realpath(s) == real for s in sources):
-        raise ValueError(f'refusing to overwrite the input file {path}')
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f)
-    os.replace(tmp, path)  # atomic: a reader never sees a half-written file
-
-
 def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
             link_images: bool = True) -> Dict[str, str]:
     """Convert a published honeybee folder into ``out_dir``.
@@ -334,7 +300,7 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
     written = {}
     for name, obj in splits.items():
         path = osp.join(out_dir, 'annotations', f'honeybee_{name}.json')
-        _write_json(obj, path, [ann_path])
+        write_json(obj, path, [ann_path])
         written[name] = path
     link = osp.join(out_dir, 'images')
     if link_images and not (osp.islink(link) and

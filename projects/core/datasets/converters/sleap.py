@@ -1,18 +1,19 @@
 """SLEAP ``.slp`` labels plus their video to COCO keypoint JSON and extracted frames (sleap-io)."""
 import json
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 from ..video import extract_frames, video_info
+from .splits import draw_splits, write_json
 
 
 def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 frame_indices: Optional[Sequence[int]] = None,
                 keypoint_names: Optional[Sequence[str]] = None,
-                split_name: str = 'all', image_ext: str = 'png') -> str:
+                split_name: str = 'all', image_ext: str = 'png',
+                name: Optional[str] = None) -> str:
     """Convert a SLEAP labels file to COCO keypoints with one annotation per animal.
 
     * keypoints follow ``keypoint_names`` (default: the skeleton's node order), mapped by name;
@@ -28,7 +29,8 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
             the recorded file name, looked up next to ``slp_path``).
         frame_indices (sequence, optional): keep only these labeled frame indices.
         keypoint_names (sequence, optional): output keypoint order by node name.
-        split_name (str): output file is ``annotations/<stem>_<split_name>.json``.
+        split_name (str): output file is ``annotations/<name>_<split_name>.json``.
+        name (str, optional): prefix of the output file (default: the video's file stem).
 
     Returns:
         str: path of the written JSON.
@@ -105,10 +107,49 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 images=images, annotations=anns,
                 categories=[dict(id=1, name='animal', supercategory='animal',
                                  keypoints=names, skeleton=[list(e) for e in skel])])
-    out = osp.join(out_dir, 'annotations', f'{stem}_{split_name}.json')
-    if osp.realpath(out) == osp.realpath(slp_path):
-        raise ValueError(f'refusing to overwrite the input {slp_path}')
-    os.makedirs(osp.dirname(out), exist_ok=True)
-    with open(out, 'w') as f:
-        json.dump(coco, f)
+    out = osp.join(out_dir, 'annotations', f'{name or stem}_{split_name}.json')
+    write_json(coco, out, [slp_path, video_path])
     return out
+
+
+def convert_slp_protocol(slp_path: str, out_dir: str, test_frames: Sequence[int],
+                         pool_frames: Sequence[int], sizes: Sequence[int] = (5, ),
+                         num_draws: int = 5, seed: int = 0, name: str = 'fly',
+                         video_path: Optional[str] = None) -> Dict[str, str]:
+    """SemiMultiPose-style splits of one labeled SLEAP clip (Blau et al., section 5, fly data).
+
+    The frames ``test_frames`` are held out for testing; ``sizes`` labeled frames are drawn
+    ``num_draws`` times from ``pool_frames`` (see :func:`.splits.draw_splits`), and the pool
+    frames that were not drawn, with their labels dropped, form each draw's unlabeled set.
+    Choose the two ranges apart in time (e.g. test 1200:1500:10, pool 0:1100:10) so that no
+    test frame is a near-copy of a training frame. Frames are extracted once, as
+    :func:`convert_slp` does; ``annotations/<name>_all.json`` holds every converted frame.
+
+    Returns:
+        dict: split name (``all``, ``test``, ``train_full``, ``train5-d0`` ...,
+        ``..._unlabeled``) to written path.
+
+    Raises:
+        ValueError: the ranges overlap, or name frames without labels in ``slp_path``.
+        FileNotFoundError: as :func:`convert_slp`.
+    """
+    test_frames, pool_frames = sorted(set(test_frames)), sorted(set(pool_frames))
+    overlap = sorted(set(test_frames) & set(pool_frames))
+    if overlap:
+        raise ValueError(f'{slp_path}: test and training frames overlap: {overlap[:5]}')
+    all_path = convert_slp(slp_path, out_dir, video_path=video_path,
+                           frame_indices=test_frames + pool_frames, split_name='all', name=name)
+    with open(all_path) as f:
+        coco = json.load(f)
+    by_idx = {im['frame_idx']: im['file_name'] for im in coco['images']}
+    missing = [i for i in test_frames + pool_frames if i not in by_idx]
+    if missing:
+        raise ValueError(f'{slp_path}: frames {missing[:5]} have no labeled instance')
+    out = draw_splits(coco, [by_idx[i] for i in test_frames], [by_idx[i] for i in pool_frames],
+                      sizes, num_draws=num_draws, seed=seed)
+    written = dict(all=all_path)
+    for split, obj in out.items():
+        path = osp.join(out_dir, 'annotations', f'{name}_{split}.json')
+        write_json(obj, path, [slp_path])
+        written[split] = path
+    return written

@@ -1,0 +1,76 @@
+# SemiMultiPose on the two-fly SLEAP clip (Blau et al., section 5, fly data), the paper's GPU
+# setting (ResNet-50 + FPN + keypoint alignment, 15k iterations, batch 2 labeled + 1 unlabeled,
+# alpha * L_fl from 2k, beta * L_fu from 5k), full-resolution 1024x1024 frames; the model and
+# schedule are the honeybee config's, which it inherits. The base of the fly trio.
+#
+# Data (README, "Fly protocol"): `tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp
+# --out data/fly --name fly --test-frames 1200:1500:10 --pool-frames 0:1100:10` writes the held-out
+# frames 1200-1490, the five draws of 5 labeled frames from frames 0-1090 and their unlabeled
+# sets; `centered_pair_low_quality.mp4` (another two-fly recording) adds unlabeled frames,
+# decoded from the video one at a time.
+_base_ = ['../honeybee/semimultipose_resnet50-fpn_15k_honeybee-1280x736.py']
+
+data_root = 'data/fly/'
+dataset_type = 'SleapFlyDataset'
+dataset_info = 'configs/_base_/datasets/fly.py'
+num_keypoints = 13
+input_size = (1024, 1024)
+stride = 8
+labeled_ann = 'annotations/fly_train5-d0.json'
+unlabeled_ann = 'annotations/fly_train5-d0_unlabeled.json'
+unlabeled_video = '../shared/data/fly/centered_pair_low_quality.mp4'
+test_ann = 'annotations/fly_test.json'
+
+codec = dict(
+    type='DirectPoseLabel',
+    input_size=input_size,
+    heatmap_size=(input_size[0] // stride, input_size[1] // stride),
+    keypoint_radius=1,
+    box_margin=1,
+    score_thr=0.05,
+    nms_thr=0.5,
+    nms_stddev=0.2)
+model = dict(head=dict(num_keypoints=num_keypoints, decoder=codec))
+
+geometric = [
+    dict(type='LoadFrame'),
+    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
+         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
+    dict(type='RandomFlip', direction='horizontal'),
+]
+train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
+                              dict(type='PackPoseInputs')]
+unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
+    dict(type='PackPoseInputs',
+         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
+                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
+                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
+]
+labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
+                       ann_file=labeled_ann, data_prefix=dict(img='images/'),
+                       pipeline=train_pipeline)
+# the second stream: the clip's frames that were not drawn, then the other video
+unlabeled_dataset = dict(
+    type='ConcatDataset',
+    datasets=[
+        dict(type='UnlabeledFrameDataset', data_root=data_root,
+             metainfo=dict(from_file=dataset_info), ann_file=unlabeled_ann,
+             pipeline=unlabeled_pipeline),
+        dict(type='UnlabeledFrameDataset', metainfo=dict(from_file=dataset_info),
+             video=unlabeled_video, every=1, pipeline=unlabeled_pipeline),
+    ])
+train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=test_ann,
+                                   pipeline=val_pipeline))
+test_dataloader = val_dataloader
+# the paper's fly OKS: a single sigma^2 = 0.025 (SLEAP's compute_oks)
+val_evaluator = [
+    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+         nms_mode='none', prefix='coco'),
+    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+         nms_mode='none', oks_stddev=0.025, prefix='sleap'),
+]
+test_evaluator = val_evaluator

@@ -1,0 +1,79 @@
+"""Split drawing shared by the converters, and the fly protocol splits of the real SLEAP clip."""
+import json
+import os.path as osp
+import random
+
+import pytest
+
+from projects.core.datasets.converters import sleap, splits
+
+
+def _coco(n):
+    images = [dict(id=i, file_name=f'f{i:02d}.png') for i in range(n)]
+    anns = [dict(id=10 + i, image_id=i, keypoints=[1, 2, 2]) for i in range(n)]
+    return dict(info={}, images=images, annotations=anns, categories=[dict(id=1)])
+
+
+def test_draw_splits_by_hand():
+    coco = _coco(10)
+    test = ['f08.png', 'f09.png']
+    pool = [f'f{i:02d}.png' for i in range(8)]
+    extra = [dict(id=99, file_name='u.png')]
+    out = splits.draw_splits(coco, test, pool, sizes=[3], num_draws=2, seed=7,
+                             extra_unlabeled=extra)
+    assert sorted(out) == ['test', 'train3-d0', 'train3-d0_unlabeled', 'train3-d1',
+                           'train3-d1_unlabeled', 'train_full', 'train_full_unlabeled']
+    assert [im['file_name'] for im in out['test']['images']] == test
+    assert [a['image_id'] for a in out['test']['annotations']] == [8, 9]
+    for d in range(2):
+        # the documented seed rule, recomputed here
+        picked = sorted(random.Random(7 + 1000 * 3 + d).sample(sorted(pool), 3))
+        got = out[f'train3-d{d}']
+        assert [im['file_name'] for im in got['images']] == picked
+        assert len(got['annotations']) == 3
+        unl = out[f'train3-d{d}_unlabeled']
+        # the 5 pool frames not drawn (no labels) plus the extra frame; never a test frame
+        assert [im['file_name'] for im in unl['images']] == \
+            [p for p in pool if p not in picked] + ['u.png']
+        assert unl['annotations'] == []
+    assert out['train_full_unlabeled']['images'] == extra
+    assert coco == _coco(10)  # the input is not modified
+
+
+def test_draw_splits_errors():
+    coco = _coco(4)
+    with pytest.raises(ValueError, match='overlap'):
+        splits.draw_splits(coco, ['f00.png'], ['f00.png', 'f01.png'], [1])
+    with pytest.raises(ValueError, match='missing'):
+        splits.draw_splits(coco, ['f00.png'], ['zz.png'], [1])
+    with pytest.raises(ValueError, match='exceed'):
+        splits.draw_splits(coco, ['f00.png'], ['f01.png'], [2])
+
+
+def test_write_json_refuses_inputs(tmp_path):
+    p = tmp_path / 'a.json'
+    splits.write_json({'x': 1}, str(p))
+    assert json.load(open(p)) == {'x': 1}
+    with pytest.raises(ValueError, match='overwrite'):
+        splits.write_json({}, str(p), [str(p)])
+    assert json.load(open(p)) == {'x': 1}
+
+
+def test_fly_protocol_splits_on_real_clip(tmp_path, shared_data):
+    slp = osp.join(shared_data, 'fly', 'clip.slp')
+    written = sleap.convert_slp_protocol(slp, str(tmp_path), test_frames=range(1200, 1230, 10),
+                                         pool_frames=range(0, 50, 10), sizes=[2], num_draws=2)
+    assert osp.basename(written['test']) == 'fly_test.json'
+    test = json.load(open(written['test']))
+    assert [im['frame_idx'] for im in test['images']] == [1200, 1210, 1220]
+    assert len(test['annotations']) == 6  # two flies per frame in clip.slp
+    d0 = json.load(open(written['train2-d0']))
+    unl = json.load(open(written['train2-d0_unlabeled']))
+    drawn = {im['frame_idx'] for im in d0['images']}
+    assert len(drawn) == 2 and drawn <= {0, 10, 20, 30, 40}
+    assert {im['frame_idx'] for im in unl['images']} == {0, 10, 20, 30, 40} - drawn
+    assert unl['annotations'] == []
+    for im in test['images'] + unl['images']:
+        assert osp.isfile(tmp_path / 'images' / im['file_name'])
+    with pytest.raises(ValueError, match='overlap'):
+        sleap.convert_slp_protocol(slp, str(tmp_path / 'x'), [10], [10, 20])
