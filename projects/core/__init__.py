@@ -1,8 +1,12 @@
-"""What several PoseBridge methods share: datasets, converters, metrics, checkpoint loading."""
+"""What several PoseBridge methods share: datasets, converters, keypoint mappings, metrics,
+checkpoint loading."""
 from . import checkpoint  # noqa: F401  (safe torch.load of MMEngine checkpoints)
 from . import engine  # noqa: F401  (hooks)
 from .datasets import SleapFlyDataset, HoneybeeDataset, MousePupDataset
-from .evaluation import AnimalCocoMetric, compute_oks, keypoint_bbox_area
+from . import keypoints  # noqa: F401  (keypoint mappings)
+from .evaluation import (AnimalCocoMetric, ThresholdSweepMetric, compute_oks,
+                         keypoint_bbox_area)
 
 __all__ = ['HoneybeeDataset', 'SleapFlyDataset', 'MousePupDataset', 'AnimalCocoMetric',
+           'ThresholdSweepMetric',
            'compute_oks', 'keypoint_bbox_area']

@@ -1,4 +1,6 @@
-from .functional import compute_oks, keypoint_bbox_area
-from .metrics import AnimalCocoMetric
+from .functional import (compute_oks, keypoint_bbox_area, roc_auc, roc_curve,
+                         threshold_sweep)
+from .metrics import AnimalCocoMetric, ThresholdSweepMetric
 
-__all__ = ['compute_oks', 'keypoint_bbox_area', 'AnimalCocoMetric']
+__all__ = ['compute_oks', 'keypoint_bbox_area', 'roc_auc', 'roc_curve', 'threshold_sweep',
+           'AnimalCocoMetric', 'ThresholdSweepMetric']

@@ -1,3 +1,4 @@
 from .animal_coco_metric import AnimalCocoMetric, summarize_keypoints
+from .threshold_sweep_metric import ThresholdSweepMetric
 
-__all__ = ['AnimalCocoMetric', 'summarize_keypoints']
+__all__ = ['AnimalCocoMetric', 'summarize_keypoints', 'ThresholdSweepMetric']

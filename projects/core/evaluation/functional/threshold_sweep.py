@@ -1,0 +1,128 @@
+"""The confidence-threshold sweep of Scott et al. 2024 (section 2.5), as plain functions.
+
+Definitions (one prediction per keypoint per instance; keypoints with no counterpart in the
+evaluated network's definition are excluded from everything):
+
+* ``present``: the keypoint is annotated (visible flag > 0) in the ground truth;
+* ``correct``: present and ``||pred - gt|| <= pckh_thr * head_size`` (PCKh@0.5 by default);
+* ``positive(t)``: the prediction's confidence is ``>= t``;
+* ``TP(t)`` = positive and correct;
+* ``FP(t)`` = positive and not correct (a wrong location, or a keypoint absent from the
+  ground truth);
+* ``FN(t)`` = present and not ``TP(t)`` (missed: below the threshold, or placed wrongly);
+* precision = TP / (TP + FP) (0 when nothing is positive), recall = TP / (TP + FN) =
+  TP / #present, F1 = 2 P R / (P + R) (0 when P + R = 0);
+* ROC-AUC: correct (label 1) versus not correct (label 0) predictions ranked by confidence,
+  over every prediction (the Mann-Whitney U statistic, ties counted one half);
+* RMSE at the threshold of maximal F1, in the ground truth's pixels, over keypoints present in
+  the ground truth and positive at that threshold: ``sqrt(mean(dx^2))``, ``sqrt(mean(dy^2))``
+  and the Euclidean ``sqrt(mean(dx^2 + dy^2))``.
+"""
+from typing import Dict, Optional
+
+import numpy as np
+from scipy.stats import rankdata
+
+
+def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve of binary ``labels`` ranked by ``scores``.
+
+    Equals the probability that a random positive scores above a random negative (ties 1/2):
+    ``(sum of positive ranks - n1 (n1 + 1) / 2) / (n1 n0)`` with average ranks for ties.
+
+    Returns:
+        float: the AUC, NaN when one class is empty.
+    """
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    labels = np.asarray(labels, dtype=bool).ravel()
+    n1, n0 = int(labels.sum()), int((~labels).sum())
+    if n1 == 0 or n0 == 0:
+        return float('nan')
+    ranks = rankdata(scores)
+    return float((ranks[labels].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def roc_curve(scores: np.ndarray, labels: np.ndarray):
+    """False- and true-positive rates at every distinct score (descending), from (0, 0) to
+    (1, 1). Returns ``(fpr, tpr, thresholds)``, NaN rates when a class is empty."""
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    labels = np.asarray(labels, dtype=bool).ravel()
+    thr = np.unique(scores)[::-1]
+    n1, n0 = max(int(labels.sum()), 0), max(int((~labels).sum()), 0)
+    tp = np.array([(labels & (scores >= t)).sum() for t in thr], dtype=np.float64)
+    fp = np.array([(~labels & (scores >= t)).sum() for t in thr], dtype=np.float64)
+    tpr = np.concatenate([[0.0], tp / n1 if n1 else np.full_like(tp, np.nan)])
+    fpr = np.concatenate([[0.0], fp / n0 if n0 else np.full_like(fp, np.nan)])
+    return fpr, tpr, np.concatenate([[np.inf], thr])
+
+
+def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present: np.ndarray,
+                    head_size: np.ndarray, valid: Optional[np.ndarray] = None,
+                    thresholds: Optional[np.ndarray] = None,
+                    pckh_thr: float = 0.5) -> Dict[str, np.ndarray]:
+    """The sweep over confidence thresholds (Scott et al. 2024, section 2.5).
+
+    Args:
+        pred (np.ndarray): ``(N, K, 2)`` predicted keypoints, pixels of the original image.
+        conf (np.ndarray): ``(N, K)`` confidences.
+        gt (np.ndarray): ``(N, K, 2)`` ground-truth keypoints, same frame.
+        present (np.ndarray): ``(N, K)`` bool, keypoint annotated in the ground truth.
+        head_size (np.ndarray): ``(N,)`` head segment length per instance, pixels.
+        valid (np.ndarray, optional): ``(K,)`` bool, False for keypoints with no counterpart
+            (excluded from every count); all True if omitted.
+        thresholds (np.ndarray, optional): ``(T,)`` thresholds, default 0, 0.01, ..., 1.
+        pckh_thr (float): the PCKh fraction of the head size (0.5: PCKh@0.5).
+
+    Returns:
+        dict: ``thresholds, tp, fp, fn, precision, recall, f1`` (each ``(T,)``), ``best``
+        (index of the maximal F1, the lowest threshold on ties), ``auc``, ``rmse_x, rmse_y,
+        rmse`` (at ``best``; NaN if nothing qualifies), ``n_rmse`` (keypoints in the RMSE),
+        ``correct`` and ``conf`` (flattened over evaluated predictions, for ROC curves and
+        histograms), ``n_correct`` (correct predictions regardless of confidence),
+        ``n_present``.
+
+    Raises:
+        ValueError: inconsistent shapes.
+    """
+    pred = np.asarray(pred, dtype=np.float64)
+    gt = np.asarray(gt, dtype=np.float64)
+    conf = np.asarray(conf, dtype=np.float64)
+    present = np.asarray(present, dtype=bool)
+    head_size = np.asarray(head_size, dtype=np.float64).reshape(-1)
+    n, k = conf.shape
+    if pred.shape != (n, k, 2) or gt.shape != (n, k, 2) or present.shape != (n, k) \
+            or head_size.shape != (n, ):
+        raise ValueError(f'threshold_sweep: pred {pred.shape}, gt {gt.shape}, conf {conf.shape}, '
+                         f'present {present.shape}, head_size {head_size.shape}; expected '
+                         f'(N, K, 2), (N, K, 2), (N, K), (N, K), (N,)')
+    valid = np.ones(k, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
+    if thresholds is None:
+        thresholds = np.round(np.linspace(0, 1, 101), 10)
+    thresholds = np.asarray(thresholds, dtype=np.float64)
+
+    diff = pred - gt
+    dist = np.linalg.norm(diff, axis=-1)
+    correct = present & (dist <= pckh_thr * head_size[:, None])
+    sel = np.broadcast_to(valid[None], (n, k))  # evaluated predictions
+    c, ok, pres = conf[sel], correct[sel], present[sel]
+    pos = c[None, :] >= thresholds[:, None]  # (T, M)
+    tp = (pos & ok[None]).sum(1)
+    fp = (pos & ~ok[None]).sum(1)
+    fn = pres.sum() - tp
+    with np.errstate(divide='ignore', invalid='ignore'):
+        precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
+        recall = np.where(pres.sum() > 0, tp / max(pres.sum(), 1), 0.0)
+        f1 = np.where(precision + recall > 0,
+                      2 * precision * recall / np.maximum(precision + recall, 1e-300), 0.0)
+    best = int(np.argmax(f1))
+    use = sel & present & (conf >= thresholds[best])
+    if use.any():
+        dx, dy = diff[..., 0][use], diff[..., 1][use]
+        rmse_x, rmse_y = np.sqrt(np.mean(dx**2)), np.sqrt(np.mean(dy**2))
+        rmse = np.sqrt(np.mean(dx**2 + dy**2))
+    else:
+        rmse_x = rmse_y = rmse = float('nan')
+    return dict(thresholds=thresholds, tp=tp, fp=fp, fn=fn, precision=precision, recall=recall,
+                f1=f1, best=best, auc=roc_auc(c, ok), rmse_x=float(rmse_x),
+                rmse_y=float(rmse_y), rmse=float(rmse), n_rmse=int(use.sum()), correct=ok,
+                conf=c, n_correct=int(ok.sum()), n_present=int(pres.sum()))
