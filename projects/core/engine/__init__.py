@@ -1,4 +1,5 @@
 from .dist import setup_cpu_distributed
-from .hooks import PoseGTVisualizationHook
+from .hooks import PoseGTVisualizationHook, TrainableParametersHook, TransferInitHook
 
-__all__ = ['setup_cpu_distributed', 'PoseGTVisualizationHook']
+__all__ = ['setup_cpu_distributed', 'PoseGTVisualizationHook', 'TransferInitHook',
+           'TrainableParametersHook']

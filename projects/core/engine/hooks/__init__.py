@@ -1,3 +1,4 @@
+from .transfer_hook import TrainableParametersHook, TransferInitHook
 from .visualization_hook import PoseGTVisualizationHook
 
-__all__ = ['PoseGTVisualizationHook']
+__all__ = ['PoseGTVisualizationHook', 'TransferInitHook', 'TrainableParametersHook']

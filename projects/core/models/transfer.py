@@ -1,0 +1,164 @@
+"""Transfer initialisation: a network trained on one keypoint definition starts another.
+
+Three modes (Scott et al. 2024 use the first, DeepLabCut's ``keepdeconvweights=False``):
+
+* ``'reinit_head'``: keep every parameter outside the head (backbone, neck); the whole head
+  starts fresh;
+* ``'reinit_final'``: keep the head's intermediate layers too (MMPose's deconvolution layers,
+  DirectPose's B1/B2/B3 towers; ``keepdeconvweights=True``); the per-keypoint output layers
+  start fresh;
+* ``'copy_mapped'``: as ``'reinit_final'``, and the output filters of every target keypoint
+  with a one-to-one source keypoint (a :class:`~projects.core.keypoints.KeypointMapping`) are
+  copied into its channel; keypoints with no or a derived counterpart start fresh.
+
+A parameter is only ever copied between tensors of the same shape (or, for per-keypoint
+layers, between matching channel slices); everything else keeps the target model's fresh
+initialisation and is reported.
+"""
+from typing import Dict, List, Optional, Tuple
+
+import torch
+from torch import Tensor
+
+from ..keypoints import KeypointMapping
+
+MODES = ('reinit_head', 'reinit_final', 'copy_mapped')
+
+#: per-keypoint output layers of known heads: parameter prefix (inside the head) ->
+#: (axis holding the keypoint channels, channels per keypoint)
+PER_KEYPOINT_LAYERS: Dict[str, Dict[str, Tuple[int, int]]] = {
+    # MMPose's SimpleBaseline head: K heatmaps
+    'HeatmapHead': {'final_layer': (0, 1)},
+    # DirectPose/SemiMultiPose: B1 and B2 (K logits), B3 (2K offsets, (x, y) per keypoint), and
+    # the keypoint alignment module's layers that read or write those 2K channels
+    'DirectPoseHead': {'keypoint_logits': (0, 1), 'box_logits': (0, 1), 'offsets': (0, 2),
+                       'offsets.coarse': (0, 2), 'offsets.refine': (0, 2),
+                       'offsets.to_sampling': (1, 2)},
+}
+PER_KEYPOINT_LAYERS['SemiMultiPoseHead'] = PER_KEYPOINT_LAYERS['DirectPoseHead']
+
+
+def per_keypoint_layers(head) -> Dict[str, Tuple[int, int]]:
+    """The per-keypoint layers of a head instance (looked up along its class hierarchy).
+
+    Raises:
+        KeyError: a head class that is not in :data:`PER_KEYPOINT_LAYERS`.
+    """
+    for cls in type(head).__mro__:
+        if cls.__name__ in PER_KEYPOINT_LAYERS:
+            return PER_KEYPOINT_LAYERS[cls.__name__]
+    raise KeyError(f'no per-keypoint layers known for {type(head).__name__}; add them to '
+                   'PER_KEYPOINT_LAYERS or pass per_keypoint_layers')
+
+
+def _layer_of(name: str, layers: Dict[str, Tuple[int, int]]) -> Optional[str]:
+    """The longest per-keypoint layer prefix that parameter ``name`` (head-relative) is in."""
+    best = None
+    for prefix in layers:
+        if name.startswith(prefix + '.') and name[len(prefix) + 1:] in ('weight', 'bias'):
+            if best is None or len(prefix) > len(best):
+                best = prefix
+    return best
+
+
+def transfer_state_dict(source: Dict[str, Tensor], target: Dict[str, Tensor], mode: str,
+                        layers: Dict[str, Tuple[int, int]], mapping: Optional[KeypointMapping] = None,
+                        head_prefix: str = 'head.') -> Tuple[Dict[str, Tensor], Dict[str, list]]:
+    """The target model's state dict with the source's weights transferred.
+
+    Args:
+        source (dict): the trained network's state dict (``source keypoints``).
+        target (dict): the new model's freshly initialised state dict (``target keypoints``).
+        mode (str): one of :data:`MODES`.
+        layers (dict): per-keypoint layers, ``prefix (relative to head_prefix) -> (axis,
+            channels per keypoint)`` (:func:`per_keypoint_layers`).
+        mapping (KeypointMapping, optional): source -> target definition; needed for
+            ``'copy_mapped'``.
+        head_prefix (str): prefix of the head's parameters.
+
+    Returns:
+        tuple: the new state dict (new tensors; inputs untouched) and a report: ``copied``
+        (whole tensors from the source), ``channels`` (``(param, target keypoint, source
+        keypoint)`` copies), ``fresh`` (kept from the target), ``unused`` (source tensors not
+        used).
+
+    Raises:
+        ValueError: an unknown mode, ``'copy_mapped'`` without a mapping, or a per-keypoint
+            layer whose channel count disagrees with the mapping's keypoint counts.
+    """
+    if mode not in MODES:
+        raise ValueError(f'unknown transfer mode {mode!r}; choose from {MODES}')
+    if mode == 'copy_mapped' and mapping is None:
+        raise ValueError("transfer mode 'copy_mapped' needs a keypoint mapping")
+    out = {k: v.clone() for k, v in target.items()}
+    report: Dict[str, list] = dict(copied=[], channels=[], fresh=[], unused=[])
+    used = set()
+    for name, t in target.items():
+        in_head = name.startswith(head_prefix)
+        rel = name[len(head_prefix):] if in_head else name
+        layer = _layer_of(rel, layers) if in_head else None
+        if in_head and (mode == 'reinit_head' or layer is not None):
+            if layer is not None and mode == 'copy_mapped' and name in source:
+                _copy_channels(name, source[name], out[name], layers[layer], mapping, report)
+                used.add(name)
+            else:
+                report['fresh'].append(name)
+            continue
+        s = source.get(name)
+        if s is not None and s.shape == t.shape:
+            out[name] = s.detach().clone().to(t.dtype)
+            report['copied'].append(name)
+            used.add(name)
+        else:
+            report['fresh'].append(name)
+    report['unused'] = [k for k in source if k not in used]
+    return out, report
+
+
+def _copy_channels(name: str, src: Tensor, dst: Tensor, spec: Tuple[int, int],
+                   mapping: KeypointMapping, report: Dict[str, list]) -> None:
+    axis, group = spec
+    if name.endswith('.bias') and axis != 0:
+        return  # a bias of a layer that reads keypoint channels is not per keypoint
+    ks, kt = len(mapping.source_names), len(mapping.target_names)
+    if src.shape[axis] != ks * group or dst.shape[axis] != kt * group:
+        raise ValueError(f'{name}: {src.shape[axis]} -> {dst.shape[axis]} channels on axis '
+                         f'{axis}; the mapping has {ks} -> {kt} keypoints x {group}')
+    other = [d for d in range(src.dim()) if d != axis]
+    if [src.shape[d] for d in other] != [dst.shape[d] for d in other]:
+        report['fresh'].append(name)
+        return
+    for t, s in mapping.one_to_one().items():
+        dst.narrow(axis, t * group, group).copy_(src.narrow(axis, s * group, group))
+        report['channels'].append((name, mapping.target_names[t], mapping.source_names[s]))
+
+
+def load_source_state_dict(checkpoint: str) -> Dict[str, Tensor]:
+    """The model state dict of an MMEngine checkpoint (``state_dict``, ``module.`` removed).
+
+    Raises:
+        FileNotFoundError: the checkpoint does not exist (local paths).
+    """
+    from mmengine.runner.checkpoint import _load_checkpoint
+    import os.path as osp
+    if '://' not in checkpoint and not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'transfer checkpoint {checkpoint} does not exist')
+    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    sd = ckpt.get('state_dict', ckpt)
+    return {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
+
+
+def summarize(report: Dict[str, list]) -> List[str]:
+    """Human-readable lines of a transfer report."""
+    lines = [f'{len(report["copied"])} tensors copied from the source',
+             f'{len(report["fresh"])} tensors keep their fresh initialisation']
+    if report['channels']:
+        pairs = sorted({(t, s) for _, t, s in report['channels']})
+        lines.append('keypoint channels copied: ' + ', '.join(f'{t}<-{s}' for t, s in pairs))
+    heads = sorted({n.split('.')[0] + '.' + n.split('.')[1] for n in report['fresh']
+                    if n.count('.') >= 1})
+    if heads:
+        lines.append('fresh modules: ' + ', '.join(heads))
+    if report['unused']:
+        lines.append(f'{len(report["unused"])} source tensors unused')
+    return lines

@@ -1,0 +1,69 @@
+"""Transfer in a real training run (TransferInitHook, config-driven) and offline (the tool)."""
+import sys
+
+import torch
+from mmengine.config import Config
+
+from mmpose.registry import MODELS
+
+import projects.semimultipose  # noqa: F401
+from .test_train_test import run, tiny_data  # noqa: F401  (fixture)
+from .tiny_config import write_tiny_config
+
+
+def fly_checkpoint(cfg_path, out):
+    """A 13-keypoint (fly) network of the tiny config's architecture, saved as a checkpoint."""
+    cfg = Config.fromfile(cfg_path)
+    cfg.model.head.num_keypoints = 13
+    torch.manual_seed(123)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), out)
+    return model.state_dict()
+
+
+def test_transfer_hook_in_training_then_resume(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=2)
+    src = fly_checkpoint(cfg, tmp_path / 'fly.pth')
+    with open(cfg, 'a') as f:
+        f.write(f'''
+custom_hooks = [
+    dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pth')!r}, mode='copy_mapped',
+         mapping='fly_to_honeybee'),
+    dict(type='TrainableParametersHook')]
+optim_wrapper = dict(optimizer=dict(lr=0.0, weight_decay=0.0))  # weights stay as transferred
+model['backbone']['frozen_stages'] = 1  # the tiny model's backbone, stem + stage 1 frozen
+''')
+    work = tmp_path / 'work'
+    p = run([sys.executable, 'tools/train.py', str(cfg), '--work-dir', str(work),
+             '--no-validate'])
+    log = p.stdout + p.stderr
+    assert 'TransferInitHook: copy_mapped' in log
+    assert 'keypoint channels copied: Head<-head, Tail<-abdomen, Thorax<-thorax' in log
+    assert 'frozen: backbone.conv1' in log  # MobileNetV2 frozen_stages=1: the stem and stage 1
+    sd = torch.load(work / 'iter_2.pth', map_location='cpu')['state_dict']
+    for t, s in {0: 2, 1: 0, 2: 1}.items():
+        assert torch.equal(sd['head.keypoint_logits.weight'][t], src['head.keypoint_logits.weight'][s])
+        assert torch.equal(sd['head.offsets.weight'][2 * t:2 * t + 2],
+                           src['head.offsets.weight'][2 * s:2 * s + 2])
+    assert torch.equal(sd['backbone.conv1.conv.weight'], src['backbone.conv1.conv.weight'])
+    # a resumed training keeps its own weights
+    p = run([sys.executable, 'tools/train.py', str(cfg), '--work-dir', str(work),
+             '--no-validate', '--resume', str(work / 'iter_2.pth'),
+             '--cfg-options', 'train_cfg.max_iters=3'])
+    assert 'the transfer from' in p.stdout + p.stderr and 'is not repeated' in p.stdout + p.stderr
+
+    # offline: the conversion tool gives the same copied channels and backbone
+    run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', str(tmp_path / 'fly.pth'),
+         str(cfg), str(tmp_path / 'bee_from_fly.pth'), '--mode', 'copy_mapped', '--mapping',
+         'fly_to_honeybee'])
+    off = torch.load(tmp_path / 'bee_from_fly.pth', map_location='cpu')
+    assert off['meta']['transfer']['mode'] == 'copy_mapped'
+    for t, s in {0: 2, 1: 0, 2: 1}.items():
+        assert torch.equal(off['state_dict']['head.box_logits.weight'][t],
+                           src['head.box_logits.weight'][s])
+    assert torch.equal(off['state_dict']['backbone.conv1.conv.weight'],
+                       src['backbone.conv1.conv.weight'])
+    p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py',
+             str(tmp_path / 'fly.pth'), str(cfg), str(tmp_path / 'fly.pth')], check=False)
+    assert p.returncode != 0 and 'refusing to overwrite' in p.stderr
