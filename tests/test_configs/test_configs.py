@@ -71,3 +71,30 @@ def test_config_builds(path):
         a, b, d = model.head(model.extract_feat(torch.zeros(1, 3, 64, 96)))
     k = cfg.model.head.num_keypoints
     assert a.shape == (1, k, 8, 12) and d.shape == (1, 2 * k, 8, 12)
+
+
+CROSS = sorted(glob.glob(osp.join(ROOT, 'configs', 'cross_species', '*.py')))
+
+
+@pytest.mark.parametrize('path', CROSS, ids=osp.basename)
+def test_cross_species_configs_build(path):
+    cfg = Config.fromfile(path)
+    assert cfg.custom_imports.imports == ['projects.cross_species']
+    import projects.cross_species  # noqa: F401
+    cfg.model.backbone.init_cfg = None
+    model = MODELS.build(cfg.model)
+    k = 17 if 'macaque-256x192' in path or 'baseline-macaque' in path else 16
+    assert model.head.final_layer.out_channels == k
+
+
+def test_transfer_config_is_the_papers():
+    cfg = Config.fromfile(osp.join(
+        ROOT, 'configs', 'cross_species',
+        'td-hm_res50_transfer-macaque_8xb8-210e_mpii1000-256x256.py'))
+    hook = cfg.custom_hooks[0]
+    assert hook.type == 'TransferInitHook' and hook.mode == 'reinit_head'
+    assert cfg.train_dataloader.batch_size == 8
+    assert cfg.train_dataloader.dataset.ann_file.endswith('mpii_single-1000-s0_train.json')
+    base = Config.fromfile(osp.join(ROOT, 'configs', 'cross_species',
+                                    'td-hm_res50_baseline-macaque_mpii-256x192.py'))
+    assert base.test_evaluator[0].mapping == 'macaque_to_mpii'

@@ -133,16 +133,36 @@ def _copy_channels(name: str, src: Tensor, dst: Tensor, spec: Tuple[int, int],
         report['channels'].append((name, mapping.target_names[t], mapping.source_names[s]))
 
 
-def load_source_state_dict(checkpoint: str) -> Dict[str, Tensor]:
-    """The model state dict of an MMEngine checkpoint (``state_dict``, ``module.`` removed).
+def resolve_checkpoint(checkpoint: str) -> str:
+    """A local path, a URL, or a glob pattern (the newest match, e.g. the ``best_*.pth`` that
+    MMEngine's ``save_best`` names after its epoch).
 
     Raises:
-        FileNotFoundError: the checkpoint does not exist (local paths).
+        FileNotFoundError: no such local file, or no match of the pattern.
+    """
+    import glob
+    import os.path as osp
+    if '://' in checkpoint:
+        return checkpoint
+    if any(c in checkpoint for c in '*?['):
+        matches = sorted(glob.glob(checkpoint), key=osp.getmtime)
+        if not matches:
+            raise FileNotFoundError(f'transfer checkpoint: nothing matches {checkpoint}')
+        return matches[-1]
+    if not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'transfer checkpoint {checkpoint} does not exist')
+    return checkpoint
+
+
+def load_source_state_dict(checkpoint: str) -> Dict[str, Tensor]:
+    """The model state dict of an MMEngine checkpoint (``state_dict``, ``module.`` removed);
+    ``checkpoint`` as :func:`resolve_checkpoint` takes it.
+
+    Raises:
+        FileNotFoundError: see :func:`resolve_checkpoint`.
     """
     from mmengine.runner.checkpoint import _load_checkpoint
-    import os.path as osp
-    if '://' not in checkpoint and not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'transfer checkpoint {checkpoint} does not exist')
+    checkpoint = resolve_checkpoint(checkpoint)
     ckpt = _load_checkpoint(checkpoint, map_location='cpu')
     sd = ckpt.get('state_dict', ckpt)
     return {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}

@@ -1,0 +1,49 @@
+"""The MPII subset draw and the whole-image transform, on MMPose's real MPII sample."""
+import json
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmcv.transforms import Compose
+
+import projects.cross_species  # noqa: F401
+from projects.cross_species import draw_mpii_subset
+from projects.cross_species.datasets.mpii_subset import load_mpii
+
+
+def test_mpii_subset_is_disjoint_and_seeded(tmp_path, shared_data):
+    src = osp.join(shared_data, 'mmpose_samples', 'mpii', 'test_mpii.json')
+    a = draw_mpii_subset(src, str(tmp_path / 'a'), num=3, seed=0, val_fraction=0.34)
+    b = draw_mpii_subset(src, str(tmp_path / 'b'), num=3, seed=0, val_fraction=0.34)
+    sets = {k: [e['image'] for e in json.load(open(v))] for k, v in a.items()}
+    assert (len(sets['train']), len(sets['val']), len(sets['test'])) == (2, 1, 2)
+    assert not (set(sets['train']) | set(sets['val'])) & set(sets['test'])
+    assert sets == {k: [e['image'] for e in json.load(open(v))] for k, v in b.items()}
+    with pytest.raises(ValueError, match='5 single-person images, 6 requested'):
+        draw_mpii_subset(src, str(tmp_path / 'c'), num=6)
+
+
+def test_mpii_format_errors_name_file_entry_field(tmp_path):
+    bad = tmp_path / 'bad.json'
+    bad.write_text(json.dumps([{'image': 'x.jpg', 'joints': [[0, 0]] * 16, 'joints_vis': [1] * 16,
+                                'center': [1, 1]}]))
+    with pytest.raises(ValueError, match=r'bad.json: entry 0: fields \[.scale.\] are missing'):
+        load_mpii(str(bad))
+
+
+def test_whole_image_setting_keeps_the_aspect(shared_data):
+    img_dir = osp.join(shared_data, 'mmpose_samples', 'mpii')
+    pipeline = Compose([
+        dict(type='LoadImage'), dict(type='WholeImageBBox'),
+        dict(type='GetBBoxCenterScale', padding=1.0),
+        dict(type='TopdownAffine', input_size=(640, 480))])
+    res = pipeline(dict(img_path=osp.join(img_dir, '005808361.jpg'),
+                        bbox=np.array([[10, 10, 50, 50]], np.float32),
+                        bbox_score=np.ones(1, np.float32)))
+    h, w = res['ori_shape']
+    np.testing.assert_allclose(res['bbox_center'][0], [w / 2, h / 2])
+    # the box became the whole image, enlarged to 640:480 on one side only (aspect kept)
+    sw, sh = res['bbox_scale'][0]
+    assert sw / sh == pytest.approx(640 / 480)
+    assert (sw == pytest.approx(w) and sh >= h - 1e-3) or (sh == pytest.approx(h) and sw >= w)
+    assert res['img'].shape[:2] == (480, 640)

@@ -1,0 +1,107 @@
+"""Table 1, Figure 1 (ROC curves) and Figure 2 (confidence histograms) of Scott et al. 2024
+from the threshold-sweep results of several models.
+
+    python tools/analysis/transfer_report.py --out outputs/transfer_report \
+        Baseline=outputs/baseline.sweep.json Benchmark=outputs/benchmark.sweep.json \
+        Transfer=outputs/transfer.sweep.json
+
+Each ``*.sweep.json`` is written by ``ThresholdSweepMetric(outfile_prefix=...)`` during
+``tools/test.py`` (e.g. ``--cfg-options test_evaluator.0.outfile_prefix=outputs/transfer``).
+Writes ``table1.md``, ``table1.csv``, ``roc.png`` and ``confidence_hist.png`` into ``--out``.
+"""
+import argparse
+import csv
+import json
+import os
+import os.path as osp
+
+ROWS = [('AUC', 'AUC', '{:.3f}'), ('F1 Score', 'F1', '{:.3f}'),
+        ('Precision', 'precision', '{:.3f}'), ('Recall', 'recall', '{:.3f}'),
+        ('RMSE x (px)', 'RMSE_x', '{:.2f}'), ('RMSE y (px)', 'RMSE_y', '{:.2f}'),
+        ('RMSE (px)', 'RMSE', '{:.2f}'), ('Threshold at best F1', 'threshold', '{:.2f}'),
+        ('Correct predictions at best F1', 'n_correct', '{:d}'),
+        ('Correct predictions (any confidence)', 'n_correct_all', '{:d}'),
+        ('Keypoints present', 'n_present', '{:d}'), ('PCKh@0.5', 'PCKh', '{:.3f}')]
+
+
+def load(path):
+    """A ``*.sweep.json`` file; raises ValueError naming the file and a missing field."""
+    with open(path) as f:
+        d = json.load(f)
+    for key in ('metrics', 'roc', 'conf', 'correct'):
+        if key not in d:
+            raise ValueError(f'{path}: field "{key}" missing; expected a file written by '
+                             'ThresholdSweepMetric(outfile_prefix=...)')
+    return d
+
+
+def write_report(results, out):
+    """``results``: ``[(name, sweep dict)]``. Returns the paths written."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    os.makedirs(out, exist_ok=True)
+    names = [n for n, _ in results]
+    lines = ['| Metric | ' + ' | '.join(names) + ' |', '|---' * (len(names) + 1) + '|']
+    rows = [['metric'] + names]
+    for label, key, fmt in ROWS:
+        vals = [r['metrics'].get(key) for _, r in results]
+        cells = ['-' if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
+                 for v in vals]
+        lines.append(f'| {label} | ' + ' | '.join(cells) + ' |')
+        rows.append([key] + ['' if v is None else str(v) for v in vals])
+    paths = dict(markdown=osp.join(out, 'table1.md'), csv=osp.join(out, 'table1.csv'),
+                 roc=osp.join(out, 'roc.png'), hist=osp.join(out, 'confidence_hist.png'))
+    with open(paths['markdown'], 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    with open(paths['csv'], 'w', newline='') as f:
+        csv.writer(f).writerows(rows)
+
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    for name, r in results:
+        ax.plot(r['roc']['fpr'], r['roc']['tpr'], label=f'{name} (AUC {r["metrics"]["AUC"]:.2f})')
+    ax.plot([0, 1], [0, 1], 'k:', lw=0.8)
+    ax.set_xlabel('false positive rate (incorrect predictions kept)')
+    ax.set_ylabel('true positive rate (correct predictions kept)')
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(paths['roc'], dpi=120)
+    plt.close(fig)
+
+    fig, axes = plt.subplots(1, len(results), figsize=(3.5 * len(results), 3), squeeze=False)
+    bins = np.linspace(0, 1, 21)
+    for ax, (name, r) in zip(axes[0], results):
+        conf, ok = np.asarray(r['conf']), np.asarray(r['correct'], bool)
+        ax.hist([conf[ok], conf[~ok]], bins=bins, label=['correct', 'incorrect'], stacked=True)
+        ax.set_title(name)
+        ax.set_xlabel('confidence')
+    axes[0][0].set_ylabel('keypoints')
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(paths['hist'], dpi=120)
+    plt.close(fig)
+    return paths
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('results', nargs='+', help='NAME=path/to/prefix.sweep.json')
+    parser.add_argument('--out', required=True)
+    args = parser.parse_args(argv)
+    results = []
+    for item in args.results:
+        if '=' not in item:
+            parser.error(f'{item!r}: expected NAME=path.sweep.json')
+        name, path = item.split('=', 1)
+        results.append((name, load(path)))
+    paths = write_report(results, args.out)
+    print(open(paths['markdown']).read())
+    for k, v in paths.items():
+        print(f'{k:9s} {v}')
+
+
+if __name__ == '__main__':
+    main()
