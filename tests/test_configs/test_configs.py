@@ -21,9 +21,14 @@ TRIOS = [('honeybee', 'resnet50-fpn_15k_honeybee-1280x736'),
          ('mouse_pup', 'resnet50-fpn_40k_mouse-pup-1024x1024')]
 
 
+# configs beside the trios
+OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py']
+
+
 def test_configs_found():
     expected = {osp.join(ROOT, 'configs', 'semimultipose', d, f'{m}_{rest}.py')
                 for d, rest in TRIOS for m in METHODS}
+    expected |= {osp.join(ROOT, 'configs', 'semimultipose', o) for o in OTHERS}
     assert expected == set(CONFIGS)
 
 

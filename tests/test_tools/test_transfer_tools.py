@@ -67,3 +67,35 @@ model['backbone']['frozen_stages'] = 1  # the tiny model's backbone, stem + stag
     p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py',
              str(tmp_path / 'fly.pth'), str(cfg), str(tmp_path / 'fly.pth')], check=False)
     assert p.returncode != 0 and 'refusing to overwrite' in p.stderr
+
+
+def test_learning_curve_with_and_without_transfer(tiny_data, tmp_path):
+    import csv
+    import json
+    import os.path as osp
+    scratch = write_tiny_config(tmp_path / 'scratch.py', tiny_data, 'annotations/tiny.json',
+                                iters=2)
+    fly_checkpoint(scratch, tmp_path / 'fly.pth')
+    transfer = tmp_path / 'transfer.py'
+    transfer.write_text(open(scratch).read() + f'''
+custom_hooks = [dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pth')!r},
+                     mode='copy_mapped', mapping='fly_to_honeybee')]
+''')
+    pool = osp.join(tiny_data, 'annotations', 'tiny.json')
+    out = tmp_path / 'lc'
+    cmd = [sys.executable, 'tools/analysis/learning_curve.py', '--out', str(out),
+           '--variant', f'scratch={scratch}', '--variant', f'fly-transfer={transfer}',
+           '--pool', pool, '--sizes', '2', '--seeds', '0', '1', '--metric', 'sleap/AP']
+    run(cmd)
+    rows = list(csv.reader(open(out / 'learning_curve.csv')))
+    assert [r[:3] for r in rows[1:]] == [['scratch', '2', '2'], ['fly-transfer', '2', '2']]
+    # one seeded draw of 2 of the 3 tiny frames per seed, shared by both variants
+    drawn = json.load(open(out / 'splits' / 'N2-s1.json'))
+    assert len(drawn['images']) == 2
+    assert 'TransferInitHook: copy_mapped' in open(
+        out / 'fly-transfer' / 'N2-s0' / 'learning_curve.log').read()
+    assert 'TransferInitHook' not in open(out / 'scratch' / 'N2-s0' / 'learning_curve.log').read()
+    assert (out / 'learning_curve.png').stat().st_size > 5000
+    # finished runs are not repeated
+    p = run(cmd)
+    assert '+ ' not in p.stdout

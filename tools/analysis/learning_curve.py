@@ -1,0 +1,142 @@
+"""Learning curves: a metric against the number of labeled images, with and without transfer.
+
+    python tools/analysis/learning_curve.py --out outputs/lc_bee \
+        --variant scratch=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py \
+        --variant fly-transfer=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py \
+        --pool data/honeybee/annotations/honeybee_train_full.json --sizes 5 --seeds 0 1 2 \
+        --metric coco/AP --cfg-options train_cfg.max_iters=600 train_cfg.val_interval=600
+
+For every variant, size N and seed s, N images are drawn from the COCO file ``--pool`` with
+``random.Random(s)`` (the same images for every variant), written to
+``<out>/splits/N<N>-s<s>.json`` and trained with ``tools/train.py CONFIG --cfg-options
+<--ann-key>=<that file> ...`` (``tools/dist_train.sh`` with ``--gpus N > 1``); the metric is
+the last validation value of each run. A finished run (its ``done`` marker exists) is not
+repeated; an interrupted one resumes. Writes ``learning_curve.md``, ``learning_curve.csv``
+(mean +- standard error over seeds) and ``learning_curve.png``.
+"""
+import argparse
+import csv
+import json
+import os
+import os.path as osp
+import random
+import subprocess
+import sys
+import time
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from projects.core.datasets.converters.splits import subset, write_json  # noqa: E402
+from projects.core.evaluation.curves import mean_se, read_curve  # noqa: E402
+
+
+def draw(pool_file: str, n: int, seed: int, out: str) -> str:
+    """Write the COCO subset of ``n`` images of ``pool_file`` drawn with ``seed``; return it.
+
+    Raises:
+        ValueError: ``n`` exceeds the images of the pool.
+    """
+    with open(pool_file) as f:
+        pool = json.load(f)
+    names = sorted(im['file_name'] for im in pool['images'])
+    if n > len(names):
+        raise ValueError(f'{pool_file}: {len(names)} images, {n} requested')
+    picked = sorted(random.Random(seed).sample(names, n))
+    path = osp.join(out, 'splits', f'N{n}-s{seed}.json')
+    if not osp.exists(path):
+        write_json(subset(pool, picked), path, [pool_file])
+    return path
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--variant', action='append', required=True, help='NAME=CONFIG')
+    parser.add_argument('--pool', required=True, help='COCO file to draw labeled images from')
+    parser.add_argument('--sizes', type=int, nargs='+', required=True)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--ann-key', default='train_dataloader.dataset.ann_file')
+    parser.add_argument('--metric', default='coco/AP')
+    parser.add_argument('--gpus', type=int, default=0)
+    parser.add_argument('--cfg-options', nargs='*', default=[], help='passed to every run')
+    parser.add_argument('--out', required=True)
+    parser.add_argument('--report-only', action='store_true')
+    args = parser.parse_args(argv)
+    variants = []
+    for v in args.variant:
+        if '=' not in v:
+            parser.error(f'--variant {v!r}: expected NAME=CONFIG')
+        variants.append(tuple(v.split('=', 1)))
+
+    finals = {}
+    for name, cfg in variants:
+        for n in args.sizes:
+            for seed in args.seeds:
+                work = osp.join(args.out, name, f'N{n}-s{seed}')
+                done = osp.join(work, 'done')
+                if not args.report_only and not osp.exists(done):
+                    ann = osp.abspath(draw(args.pool, n, seed, args.out))
+                    cmd = (['bash', 'tools/dist_train.sh', cfg, str(args.gpus)] if args.gpus > 1
+                           else [sys.executable, 'tools/train.py', cfg])
+                    cmd += ['--work-dir', work, '--cfg-options', f'{args.ann_key}={ann}',
+                            f'randomness.seed={seed}', *args.cfg_options]
+                    if osp.exists(osp.join(work, 'last_checkpoint')):
+                        cmd.append('--resume')
+                    os.makedirs(work, exist_ok=True)
+                    print('+', ' '.join(cmd), flush=True)
+                    t0 = time.time()
+                    with open(osp.join(work, 'learning_curve.log'), 'a') as log:
+                        subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                       check=True)
+                    open(done, 'w').close()
+                    print(f'  {name} N={n} seed={seed}: {time.time() - t0:.0f} s', flush=True)
+                curve = read_curve(osp.join(ROOT, work) if not osp.isabs(work) else work,
+                                   args.metric)
+                if curve:
+                    finals.setdefault((name, n), []).append(curve[-1][1])
+
+    os.makedirs(args.out, exist_ok=True)
+    rows = [['variant', 'n_labeled', 'n_seeds', 'mean', 'se', 'values']]
+    lines = [f'{args.metric} at the end of training, mean +- standard error over seeds.', '',
+             '| variant | ' + ' | '.join(f'N={n}' for n in args.sizes) + ' |',
+             '|---' * (len(args.sizes) + 1) + '|']
+    for name, _ in variants:
+        cells = []
+        for n in args.sizes:
+            vals = finals.get((name, n), [])
+            if vals:
+                m, se = mean_se(vals)
+                cells.append(f'{m:.3f} +- {se:.3f} (n={len(vals)})')
+                rows.append([name, n, len(vals), f'{m:.6f}', f'{se:.6f}',
+                             ' '.join(f'{v:.4f}' for v in vals)])
+            else:
+                cells.append('-')
+        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    with open(osp.join(args.out, 'learning_curve.md'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    with open(osp.join(args.out, 'learning_curve.csv'), 'w', newline='') as f:
+        csv.writer(f).writerows(rows)
+
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(4.5, 3.5))
+    for name, _ in variants:
+        pts = [(n, *mean_se(finals[(name, n)])) for n in args.sizes if finals.get((name, n))]
+        if pts:
+            ax.errorbar([p[0] for p in pts], [p[1] for p in pts], yerr=[p[2] for p in pts],
+                        marker='o', capsize=3, label=name)
+    ax.set_xlabel('labeled images')
+    ax.set_ylabel(args.metric)
+    if len(args.sizes) > 1:
+        ax.set_xscale('log')
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(osp.join(args.out, 'learning_curve.png'), dpi=120)
+    plt.close(fig)
+    print('\n'.join(lines))
+
+
+if __name__ == '__main__':
+    main()
