@@ -11,7 +11,6 @@ Called by ``tools/quickstart.sh`` (which first sets up the environment). Steps:
 """
 import argparse
 import json
-import os
 import os.path as osp
 import resource
 import subprocess

@@ -1,5 +1,4 @@
 """SemiMultiPose through tools/train.py: two data streams, the schedule hook, resume."""
-import json
 import os.path as osp
 import re
 import sys

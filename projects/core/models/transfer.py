@@ -17,7 +17,6 @@ initialisation and is reported.
 """
 from typing import Dict, List, Optional, Tuple
 
-import torch
 from torch import Tensor
 
 from ..keypoints import KeypointMapping

@@ -1,6 +1,6 @@
 """The one-stage multi-animal head of DirectPose / SemiMultiPose: branches B1, B2 and B3."""
 import math
-from typing import Optional, Sequence, Tuple
+from typing import Sequence, Tuple
 
 import numpy as np
 import torch
