@@ -206,10 +206,21 @@ FLY_TO_HONEYBEE_RULES: Dict[str, Rule] = {
     'Head': 'head', 'Thorax': 'thorax', 'Tail': 'abdomen', 'RAnt': None, 'LAnt': None,
 }
 
+#: MINI-RGBD's 25 SMIL joints to MPII-16 (Ellershaw et al. 2020; the authors' joint
+#: correspondence: thorax = spine2, upper_neck = neck, head_top = the nose vertex)
+MINI_RGBD_TO_MPII_RULES: Dict[str, Rule] = {
+    'right_ankle': 'rightFoot', 'right_knee': 'rightCalf', 'right_hip': 'rightThigh',
+    'left_hip': 'leftThigh', 'left_knee': 'leftCalf', 'left_ankle': 'leftFoot',
+    'pelvis': 'pelvis', 'thorax': 'spine2', 'upper_neck': 'neck', 'head_top': 'noseVertex',
+    'right_wrist': 'rightHand', 'right_elbow': 'rightForeArm', 'right_shoulder': 'rightUpperArm',
+    'left_shoulder': 'leftUpperArm', 'left_elbow': 'leftForeArm', 'left_wrist': 'leftHand',
+}
+
 #: named mappings: ``(source, target, rules)``
 MAPPINGS = {
     'macaque_to_mpii': ('macaque', 'mpii', MACAQUE_TO_MPII_RULES),
     'fly_to_honeybee': ('fly', 'honeybee', FLY_TO_HONEYBEE_RULES),
+    'mini_rgbd_to_mpii': ('mini_rgbd', 'mpii', MINI_RGBD_TO_MPII_RULES),
 }
 
 

@@ -78,3 +78,14 @@ def test_errors_name_the_problem():
         KeypointMapping(['a', 'b'], ['a']).apply(np.zeros((1, 3, 2)))
     with pytest.raises(KeyError, match='unknown keypoint mapping'):
         build_mapping('cow_to_horse')
+
+
+def test_mini_rgbd_to_mpii_is_the_authors_correspondence():
+    # the authors' index list (MPII order -> SMIL index), written out independently
+    authors = [8, 5, 2, 1, 4, 7, 0, 9, 12, 24, 21, 19, 17, 16, 18, 20]
+    m = build_mapping('mini_rgbd_to_mpii')
+    assert len(keypoint_names('mini_rgbd')) == 25 and m.valid.all()
+    assert [m.one_to_one()[t] for t in range(16)] == authors
+    kp = np.arange(25 * 3, dtype=float).reshape(1, 25, 3)  # 3D joints map the same way
+    out, _ = m.apply(kp)
+    np.testing.assert_array_equal(out[0], kp[0, authors])
