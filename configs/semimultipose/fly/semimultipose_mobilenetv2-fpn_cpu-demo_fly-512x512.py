@@ -64,5 +64,9 @@ val_evaluator = [
          nms_mode='none', prefix='coco'),
     dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', oks_stddev=0.025, prefix='sleap'),
+    # ten times looser: tells models apart before they reach the paper's precision (at 512x512
+    # and stride 8, OKS 0.5 at stddev 0.025 needs about 3 input pixels per keypoint)
+    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+         nms_mode='none', oks_stddev=0.25, prefix='sleap_loose'),
 ]
 test_evaluator = val_evaluator
