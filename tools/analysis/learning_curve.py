@@ -91,8 +91,7 @@ def main(argv=None):
                                        check=True)
                     open(done, 'w').close()
                     print(f'  {name} N={n} seed={seed}: {time.time() - t0:.0f} s', flush=True)
-                curve = read_curve(osp.join(ROOT, work) if not osp.isabs(work) else work,
-                                   args.metric)
+                curve = read_curve(osp.join(ROOT, work), args.metric)  # work may be absolute
                 if curve:
                     finals.setdefault((name, n), []).append(curve[-1][1])
 

@@ -60,7 +60,7 @@ def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0
     counts = Counter(a['image'] for a in anns)
     singles = sorted(img for img, c in counts.items() if c == 1)
     need = num + (num_test or 0)
-    if num > len(singles) or need > len(singles):
+    if need > len(singles):
         raise ValueError(f'{ann_file}: {len(singles)} single-person images, {need} requested')
     rng = random.Random(seed)
     drawn = rng.sample(singles, num)
