@@ -1,6 +1,7 @@
 """Transfer in a real training run (TransferInitHook, config-driven) and offline (the tool)."""
 import sys
 
+import pytest
 import torch
 from mmengine.config import Config
 
@@ -88,7 +89,12 @@ custom_hooks = [dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pt
            '--pool', pool, '--sizes', '2', '--seeds', '0', '1', '--metric', 'sleap/AP']
     run(cmd)
     rows = list(csv.reader(open(out / 'learning_curve.csv')))
-    assert [r[:3] for r in rows[1:]] == [['scratch', '2', '2'], ['fly-transfer', '2', '2']]
+    assert [r[:3] for r in rows[1:]] == [['scratch', '2', '2'], ['fly-transfer', '2', '2'],
+                                         ['fly-transfer - scratch', '2', '2']]
+    # the paired row is the per-seed difference of the two variants' values
+    a, b, d = ([float(v) for v in r[5].split()] for r in rows[1:])
+    assert d == pytest.approx([y - x for x, y in zip(a, b)], abs=2e-4)
+    assert float(rows[3][3]) == pytest.approx(sum(d) / 2, abs=2e-4)
     # one seeded draw of 2 of the 3 tiny frames per seed, shared by both variants
     drawn = json.load(open(out / 'splits' / 'N2-s1.json'))
     assert len(drawn['images']) == 2

@@ -11,8 +11,10 @@ For every variant, size N and seed s, N images are drawn from the COCO file ``--
 ``<out>/splits/N<N>-s<s>.json`` and trained with ``tools/train.py CONFIG --cfg-options
 <--ann-key>=<that file> ...`` (``tools/dist_train.sh`` with ``--gpus N > 1``); the metric is
 the last validation value of each run. A finished run (its ``done`` marker exists) is not
-repeated; an interrupted one resumes. Writes ``learning_curve.md``, ``learning_curve.csv``
-(mean +- standard error over seeds) and ``learning_curve.png``.
+repeated; an interrupted one resumes. Runs go seed by seed with every variant inside, so an
+interrupted study leaves complete pairs. Writes ``learning_curve.md``, ``learning_curve.csv``
+(mean +- standard error over seeds, and every other variant minus the first paired by seed, with
+the number of seeds where it is ahead) and ``learning_curve.png``.
 """
 import argparse
 import csv
@@ -69,10 +71,11 @@ def main(argv=None):
             parser.error(f'--variant {v!r}: expected NAME=CONFIG')
         variants.append(tuple(v.split('=', 1)))
 
-    finals = {}
-    for name, cfg in variants:
-        for n in args.sizes:
-            for seed in args.seeds:
+    finals = {}  # (variant, n) -> {seed: final metric}
+    # seeds outermost, variants innermost: an interrupted run leaves complete pairs behind
+    for n in args.sizes:
+        for seed in args.seeds:
+            for name, cfg in variants:
                 work = osp.join(args.out, name, f'N{n}-s{seed}')
                 done = osp.join(work, 'done')
                 if not args.report_only and not osp.exists(done):
@@ -93,7 +96,7 @@ def main(argv=None):
                     print(f'  {name} N={n} seed={seed}: {time.time() - t0:.0f} s', flush=True)
                 curve = read_curve(osp.join(ROOT, work), args.metric)  # work may be absolute
                 if curve:
-                    finals.setdefault((name, n), []).append(curve[-1][1])
+                    finals.setdefault((name, n), {})[seed] = curve[-1][1]
 
     os.makedirs(args.out, exist_ok=True)
     rows = [['variant', 'n_labeled', 'n_seeds', 'mean', 'se', 'values']]
@@ -103,7 +106,7 @@ def main(argv=None):
     for name, _ in variants:
         cells = []
         for n in args.sizes:
-            vals = finals.get((name, n), [])
+            vals = list(finals.get((name, n), {}).values())
             if vals:
                 m, se = mean_se(vals)
                 cells.append(f'{m:.3f} +- {se:.3f} (n={len(vals)})')
@@ -112,6 +115,22 @@ def main(argv=None):
             else:
                 cells.append('-')
         lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
+    # paired by seed (same labeled images, same seed) against the first variant
+    ref = variants[0][0]
+    for name, _ in variants[1:]:
+        cells = []
+        for n in args.sizes:
+            a, b = finals.get((ref, n), {}), finals.get((name, n), {})
+            diffs = [b[s] - a[s] for s in sorted(set(a) & set(b))]
+            if diffs:
+                m, se = mean_se(diffs)
+                wins = sum(d > 0 for d in diffs)
+                cells.append(f'{m:+.3f} +- {se:.3f} ({wins}/{len(diffs)} seeds > 0)')
+                rows.append([f'{name} - {ref}', n, len(diffs), f'{m:.6f}', f'{se:.6f}',
+                             ' '.join(f'{d:.4f}' for d in diffs)])
+            else:
+                cells.append('-')
+        lines.append(f'| {name} - {ref} (paired) | ' + ' | '.join(cells) + ' |')
     with open(osp.join(args.out, 'learning_curve.md'), 'w') as f:
         f.write('\n'.join(lines) + '\n')
     with open(osp.join(args.out, 'learning_curve.csv'), 'w', newline='') as f:
@@ -122,7 +141,8 @@ def main(argv=None):
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots(figsize=(4.5, 3.5))
     for name, _ in variants:
-        pts = [(n, *mean_se(finals[(name, n)])) for n in args.sizes if finals.get((name, n))]
+        pts = [(n, *mean_se(list(finals[(name, n)].values()))) for n in args.sizes
+               if finals.get((name, n))]
         if pts:
             ax.errorbar([p[0] for p in pts], [p[1] for p in pts], yerr=[p[2] for p in pts],
                         marker='o', capsize=3, label=name)
