@@ -2,6 +2,7 @@
 import glob
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
@@ -103,3 +104,64 @@ def test_transfer_config_is_the_papers():
     base = Config.fromfile(osp.join(ROOT, 'configs', 'cross_species',
                                     'td-hm_res50_baseline-macaque_mpii-256x192.py'))
     assert base.test_evaluator[0].mapping == 'macaque_to_mpii'
+
+
+INFANT = sorted(glob.glob(osp.join(ROOT, 'configs', 'infant3d', '*.py')))
+
+
+@pytest.mark.parametrize('path', INFANT, ids=osp.basename)
+def test_infant3d_configs_build(path):
+    cfg = Config.fromfile(path)
+    cfg.model.backbone.init_cfg = None
+    if 'faster-rcnn' in path:
+        from mmdet.registry import MODELS as DET_MODELS
+        from mmdet.utils import register_all_modules
+        register_all_modules(init_default_scope=False)
+        model = DET_MODELS.build(cfg.model)
+        n = 1 if 'infant' in osp.basename(path) else 80
+        assert model.roi_head.bbox_head.num_classes == n
+        return
+    import projects.infant3d  # noqa: F401
+    assert cfg.custom_imports.imports == ['projects.infant3d']
+    model = MODELS.build(cfg.model)
+    if 'td-hm' in path:
+        assert model.head.final_layer.out_channels == 16
+        assert cfg.codec.heatmap_size == (64, 64) and cfg.codec.input_size == (256, 256)
+    else:  # Martinez lifter: 16 x 2 in, 16 x 3 out
+        with torch.no_grad():
+            out = model.head(model.backbone(torch.zeros(2, 32, 1)))
+        assert out.shape == (2, 16, 3)
+
+
+def test_infant3d_fine_tunes_differ_only_by_checkpoint_and_lr():
+    pairs = [('td-hm_res50_8xb32-40e_mini-rgbd-256x256.py',
+              'td-hm_res50_mpii-ft_8xb32-40e_mini-rgbd-256x256.py'),
+             ('image-pose-lift_tcn_8xb64-100e_mini-rgbd.py',
+              'image-pose-lift_tcn_3dhp-ft_8xb64-100e_mini-rgbd.py')]
+    for base, ft in pairs:
+        a = Config.fromfile(osp.join(ROOT, 'configs', 'infant3d', base)).to_dict()
+        b = Config.fromfile(osp.join(ROOT, 'configs', 'infant3d', ft)).to_dict()
+        assert b['load_from'] and not a.get('load_from')
+        diff = {k for k in set(a) | set(b) if a.get(k) != b.get(k)}
+        assert diff == {'load_from', 'optim_wrapper'}, (ft, diff)
+
+
+def test_lifter_targets_are_root_relative(shared_data):
+    """The lifter's training pipeline on real MPI-INF-3DHP samples mapped to MPII-16."""
+    from mmengine.dataset import Compose
+    import projects.infant3d  # noqa: F401
+    from projects.infant3d.datasets import MpiInf3dhpDataset
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'infant3d',
+                                   'image-pose-lift_tcn_8xb64-200e_mpi-inf-3dhp-mpii16.py'))
+    ds = MpiInf3dhpDataset(ann_file='test_3dhp_train.npz', data_root=osp.join(
+        shared_data, 'mmpose_samples', 'mpi_inf_3dhp'), metainfo=cfg.mpii_info,
+        mapping='mpi_inf_3dhp_to_mpii')
+    raw = ds[0]
+    out = Compose(cfg.train_pipeline)(ds[0])
+    label = out['data_samples'].gt_instance_labels.lifting_target_label.numpy()
+    assert label.shape == (1, 16, 3)
+    np.testing.assert_allclose(label[0, 6], 0, atol=1e-6)  # the pelvis is the origin
+    np.testing.assert_allclose(label[0] + raw['lifting_target'][0, 6],
+                               raw['lifting_target'][0], atol=1e-5)
+    assert out['inputs'].shape == (32, 1)  # 16 joints x (x, y) in box coordinates
+    assert np.abs(out['inputs'].numpy()).max() <= 1.0 + 1e-6

@@ -32,8 +32,9 @@ def keypoint_names(definition: Union[str, dict, Sequence[str]]) -> List[str]:
     Args:
         definition: a list of names; a dataset-info dict (MMPose's ``dataset_info`` format or
             the parsed metainfo with ``keypoint_id2name``); a path to a dataset-info file; or
-            the name of one (``'mpii'``, ``'macaque'``: MMPose's; ``'honeybee'``, ``'fly'``,
-            ``'mouse_pup'``: this repository's ``configs/_base_/datasets``).
+            the name of one (``'mpii'``, ``'macaque'``, ``'h36m'``: MMPose's; ``'honeybee'``,
+            ``'fly'``, ``'mouse_pup'``, ``'mini_rgbd'``, ``'mpi_inf_3dhp'``: this repository's
+            ``configs/_base_/datasets``).
 
     Raises:
         FileNotFoundError: a name or path that matches no dataset-info file.
@@ -216,11 +217,36 @@ MINI_RGBD_TO_MPII_RULES: Dict[str, Rule] = {
     'left_shoulder': 'leftUpperArm', 'left_elbow': 'leftForeArm', 'left_wrist': 'leftHand',
 }
 
+#: MPI-INF-3DHP's 17 joints (MMPose 0.x order) to MPII-16 for lifting, the pelvis ('root') as
+#: root. 3DHP's 'neck' lies between the shoulders (MPII's thorax) and its 'head' at the head
+#: centre, the nearest counterpart of MPII's upper neck; the same correspondence as the
+#: customary 3DHP -> Human3.6M order (neck -> thorax, head -> neck_base, head_top -> head).
+MPI_INF_3DHP_TO_MPII_RULES: Dict[str, Rule] = {
+    'right_ankle': 'right_ankle', 'right_knee': 'right_knee', 'right_hip': 'right_hip',
+    'left_hip': 'left_hip', 'left_knee': 'left_knee', 'left_ankle': 'left_ankle',
+    'pelvis': 'root', 'thorax': 'neck', 'upper_neck': 'head', 'head_top': 'head_top',
+    'right_wrist': 'right_wrist', 'right_elbow': 'right_elbow',
+    'right_shoulder': 'right_shoulder', 'left_shoulder': 'left_shoulder',
+    'left_elbow': 'left_elbow', 'left_wrist': 'left_wrist',
+}
+#: Human3.6M's 17 joints (MMPose's h36m dataset info) to MPII-16, the pelvis ('root') as root:
+#: thorax -> thorax, neck_base -> upper_neck, head (the crown marker) -> head_top, feet -> ankles
+HUMAN36M_TO_MPII_RULES: Dict[str, Rule] = {
+    'right_ankle': 'right_foot', 'right_knee': 'right_knee', 'right_hip': 'right_hip',
+    'left_hip': 'left_hip', 'left_knee': 'left_knee', 'left_ankle': 'left_foot',
+    'pelvis': 'root', 'thorax': 'thorax', 'upper_neck': 'neck_base', 'head_top': 'head',
+    'right_wrist': 'right_wrist', 'right_elbow': 'right_elbow',
+    'right_shoulder': 'right_shoulder', 'left_shoulder': 'left_shoulder',
+    'left_elbow': 'left_elbow', 'left_wrist': 'left_wrist',
+}
+
 #: named mappings: ``(source, target, rules)``
 MAPPINGS = {
     'macaque_to_mpii': ('macaque', 'mpii', MACAQUE_TO_MPII_RULES),
     'fly_to_honeybee': ('fly', 'honeybee', FLY_TO_HONEYBEE_RULES),
     'mini_rgbd_to_mpii': ('mini_rgbd', 'mpii', MINI_RGBD_TO_MPII_RULES),
+    'mpi_inf_3dhp_to_mpii': ('mpi_inf_3dhp', 'mpii', MPI_INF_3DHP_TO_MPII_RULES),
+    'h36m_to_mpii': ('h36m', 'mpii', HUMAN36M_TO_MPII_RULES),
 }
 
 

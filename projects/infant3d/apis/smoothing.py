@@ -1,0 +1,73 @@
+"""Temporal smoothing of keypoint tracks and the jitter it removes."""
+import copy
+from typing import Dict, List, Sequence
+
+import numpy as np
+
+
+def jitter(track: np.ndarray) -> float:
+    """Frame-to-frame jitter of a keypoint track: the mean norm of the second difference,
+    ``mean_t,k || x[t+1, k] - 2 x[t, k] + x[t-1, k] ||`` (an acceleration: pixels or mm per
+    frame squared). Motion at constant velocity has jitter 0; independent per-frame noise
+    raises it (the paper's "jittery output").
+
+    Args:
+        track (np.ndarray): ``(T, K, D)`` keypoints of consecutive frames.
+
+    Raises:
+        ValueError: fewer than 3 frames.
+    """
+    track = np.asarray(track, np.float64)
+    if track.ndim != 3 or track.shape[0] < 3:
+        raise ValueError(f'jitter needs a (T >= 3, K, D) track; got shape {track.shape}')
+    acc = track[2:] - 2 * track[1:-1] + track[:-2]
+    return float(np.linalg.norm(acc, axis=-1).mean())
+
+
+def _segments(valid: Sequence[bool]) -> List[slice]:
+    """Runs of consecutive True values."""
+    out, start = [], None
+    for i, v in enumerate(list(valid) + [False]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            out.append(slice(start, i))
+            start = None
+    return out
+
+
+def smooth_tracks(frames: Sequence[Dict], window: int = 9, polyorder: int = 2,
+                  keys: Sequence[str] = ('keypoints_2d', 'keypoints_3d')) -> List[Dict]:
+    """Savitzky-Golay smoothing (SciPy's ``savgol_filter``) of every joint coordinate over
+    time, separately over each run of consecutive frames that have keypoints.
+
+    A run shorter than ``window`` is smoothed with the largest odd window that fits (left as
+    is when that is not larger than ``polyorder``). Scores, boxes and frames without keypoints
+    are unchanged. Returns new frame dicts (the input is not modified).
+
+    Args:
+        frames (Sequence[dict]): chain results in frame order (:class:`InfantPoseChain`).
+        window (int): filter length in frames (odd). At 30 fps, 9 frames = 0.3 s.
+        polyorder (int): polynomial order (< window).
+        keys (Sequence[str]): the fields to smooth, each ``(K, D)`` per frame.
+
+    Raises:
+        ValueError: an even window or ``polyorder >= window``.
+    """
+    from scipy.signal import savgol_filter
+    if window % 2 == 0 or polyorder >= window:
+        raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
+                         f'{polyorder}')
+    out = copy.deepcopy(list(frames))
+    for key in keys:
+        valid = [f.get(key) is not None for f in out]
+        for seg in _segments(valid):
+            n = seg.stop - seg.start
+            w = min(window, n if n % 2 else n - 1)
+            if w <= polyorder:
+                continue
+            track = np.asarray([out[i][key] for i in range(seg.start, seg.stop)], np.float64)
+            smooth = savgol_filter(track, w, polyorder, axis=0, mode='interp')
+            for j, i in enumerate(range(seg.start, seg.stop)):
+                out[i][key] = smooth[j].tolist()
+    return out

@@ -1,0 +1,138 @@
+"""PCKh@1.0/@2.0 and AJPE of the 2D and the 3D stage (Ellershaw et al. 2020, Table 1)."""
+import json
+import os.path as osp
+from typing import Dict, Optional, Sequence
+
+import numpy as np
+from mmengine.evaluator import BaseMetric
+from mmengine.fileio import dump
+from mmpose.registry import METRICS
+
+from ..functional import ajpe, joint_errors, pckh, root_relative
+
+
+def _fmt(factor: float) -> str:
+    """``1.0 -> '1.0'``, ``0.25 -> '0.25'`` (the paper writes PCKh@1.0 and PCKh@2.0)."""
+    return f'{factor:.1f}' if float(factor).is_integer() else f'{factor:g}'
+
+
+@METRICS.register_module()
+class InfantPoseMetric(BaseMetric):
+    """PCKh at several multiples of the head size and AJPE, per joint and overall.
+
+    ``mode='2d'`` compares ``pred_instances.keypoints`` with ``gt_instances.keypoints``
+    (pixels, original image) and normalises by ``gt_instances.head_size`` (pixels).
+    ``mode='3d'`` compares root-relative 3D keypoints: the prediction
+    (``pred_instances.keypoints``) and the ground truth (``gt_instances.lifting_target``) are
+    both made relative to joint ``root_index`` (MPII-16: the pelvis, 6), multiplied by
+    ``unit_scale`` (1000: metres to mm) and normalised by the metainfo ``head_size_3d`` (mm;
+    add it to ``PackPoseInputs``' ``meta_keys``). A joint counts where the ground truth is
+    visible. Frames without a head size (data sets that define none, such as MPI-INF-3DHP)
+    give AJPE only. MPII's conventions hold: joints 6 (pelvis) and 7 (thorax) are ordinary joints in
+    2D; in 3D the pelvis, being the root, has error 0 by construction and is left out of the
+    averages (``exclude_root``).
+
+    Returns ``{prefix}/PCKh@{f}`` for every factor, ``{prefix}/AJPE`` (pixels or mm),
+    ``{prefix}/AJPE_{joint}`` and ``{prefix}/PCKh@{f}_{joint}``. With ``outfile_prefix`` the
+    same numbers and the per-frame errors go to ``{outfile_prefix}.{mode}.json`` (read by
+    ``tools/analysis/infant_report.py``).
+
+    Args:
+        mode (str): ``'2d'`` or ``'3d'``.
+        factors (Sequence[float]): PCKh thresholds in head sizes. Default (1.0, 2.0).
+        root_index (int): root joint for ``'3d'``. Default 6 (MPII pelvis).
+        unit_scale (float): multiplies 3D coordinates (metres -> mm). Default 1000.
+        exclude_root (bool): leave the root out of the 3D averages. Default True.
+        outfile_prefix (str, optional): where to write the JSON.
+        prefix (str, optional): metric prefix; default ``'infant2d'`` / ``'infant3d'``.
+
+    Raises:
+        ValueError: an unknown mode.
+    """
+
+    def __init__(self, mode: str = '2d', factors: Sequence[float] = (1.0, 2.0),
+                 root_index: int = 6, unit_scale: float = 1000., exclude_root: bool = True,
+                 outfile_prefix: Optional[str] = None, collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        if mode not in ('2d', '3d'):
+            raise ValueError(f"InfantPoseMetric mode {mode!r}: expected '2d' or '3d'")
+        super().__init__(collect_device=collect_device, prefix=prefix or f'infant{mode}')
+        self.mode = mode
+        self.factors = tuple(float(f) for f in factors)
+        self.root_index = root_index
+        self.unit_scale = unit_scale
+        self.exclude_root = exclude_root
+        self.outfile_prefix = outfile_prefix
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        for ds in data_samples:
+            pred = np.asarray(ds['pred_instances']['keypoints'], np.float64)
+            gt_inst = ds['gt_instances']
+            if self.mode == '2d':
+                gt = np.asarray(gt_inst['keypoints'], np.float64).reshape(-1, pred.shape[-2], 2)
+                vis = np.asarray(gt_inst['keypoints_visible'], np.float64).reshape(gt.shape[:2])
+                head = (np.asarray(gt_inst['head_size'], np.float64).reshape(-1)[:1]
+                        if 'head_size' in gt_inst else np.array([np.nan]))
+                pred = pred.reshape(gt.shape[0], -1, 2)[:1, :, :2]
+                gt, vis = gt[:1], vis[:1]
+            else:
+                gt = np.asarray(gt_inst['lifting_target'], np.float64)
+                gt = gt.reshape(-1, gt.shape[-2], 3)[-1:]
+                vis = np.asarray(gt_inst['lifting_target_visible'], np.float64)
+                vis = vis.reshape(-1, gt.shape[1])[-1:]
+                pred = pred.reshape(-1, gt.shape[1], 3)[-1:]
+                pred = root_relative(pred, self.root_index) * self.unit_scale
+                gt = root_relative(gt, self.root_index) * self.unit_scale
+                if self.exclude_root:
+                    vis = vis.copy()
+                    vis[:, self.root_index] = 0
+                head = (np.array([float(np.asarray(ds['head_size_3d']).reshape(-1)[0])])
+                        if 'head_size_3d' in ds else np.array([np.nan]))
+            name = ds.get('img_path') or ds.get('target_img_path')
+            if isinstance(name, (list, tuple, np.ndarray)):
+                name = str(np.asarray(name).reshape(-1)[-1])
+            self.results.append(dict(errors=joint_errors(pred, gt)[0], visible=vis[0],
+                                     head_size=float(head[0]), image=str(name)))
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        errors = np.stack([r['errors'] for r in results])
+        visible = np.stack([r['visible'] for r in results])
+        heads = np.array([r['head_size'] for r in results])
+        names = self.dataset_meta.get('keypoint_id2name', {}) if self.dataset_meta else {}
+        names = [names.get(k, str(k)) for k in range(errors.shape[1])]
+        out: Dict[str, float] = {}
+        per_joint: Dict[str, list] = {}
+        # PCKh only where every frame has a head size (MINI-RGBD; not MPI-INF-3DHP)
+        for f in (self.factors if np.all(np.isfinite(heads)) else ()):
+            pj, overall = pckh(errors, visible, heads, f)
+            out[f'PCKh@{_fmt(f)}'] = overall
+            per_joint[f'PCKh@{_fmt(f)}'] = pj.tolist()
+        pj, overall = ajpe(errors, visible)
+        out['AJPE'] = overall
+        per_joint['AJPE'] = pj.tolist()
+        flat = dict(out)
+        for key, values in per_joint.items():
+            for n, v in zip(names, values):
+                if not np.isnan(v):
+                    flat[f'{key}_{n}'] = float(v)
+        if self.outfile_prefix:
+            dump(dict(mode=self.mode, unit='px' if self.mode == '2d' else 'mm',
+                      factors=list(self.factors), overall=out, joints=names,
+                      per_joint=per_joint, num_frames=len(results),
+                      frames=[dict(image=r['image'], errors=r['errors'].tolist(),
+                                   visible=r['visible'].tolist(), head_size=r['head_size'])
+                              for r in results]),
+                 f'{self.outfile_prefix}.{self.mode}.json', indent=1)
+        return flat
+
+
+def read_result(path: str) -> dict:
+    """A JSON written by :class:`InfantPoseMetric` (``outfile_prefix``)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: no such InfantPoseMetric result file')
+    with open(path) as f:
+        data = json.load(f)
+    for key in ('mode', 'overall', 'per_joint', 'joints'):
+        if key not in data:
+            raise ValueError(f'{path}: no field {key!r}; not an InfantPoseMetric result')
+    return data

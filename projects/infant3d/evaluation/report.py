@@ -1,0 +1,61 @@
+"""Table 1 of Ellershaw et al. (2020) from InfantPoseMetric result files."""
+import csv
+import os
+import os.path as osp
+from typing import List, Sequence, Tuple
+
+from .metrics import read_result
+
+#: the paper's Table 1 (MINI-RGBD sequences 11 and 12), for comparison
+PAPER_TABLE1 = [
+    ('Ellershaw et al. 2D', 93.77, 96.05, 8.17, 'px'),
+    ('Ellershaw et al. 2D w/o adult pre-training', 82.98, None, 10.96, 'px'),
+    ('Ellershaw et al. 3D', 65.20, 88.99, 28.47, 'mm'),
+    ('Ellershaw et al. 3D w/o adult pre-training', 52.18, 84.25, 34.18, 'mm'),
+]
+
+
+def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = False,
+           per_joint: bool = True) -> List[List]:
+    """Write ``table1.md`` and ``table1.csv`` (model, PCKh@1.0 / %, PCKh@2.0 / %, AJPE and its
+    unit, frames) and, with ``per_joint``, ``per_joint.csv`` (AJPE and PCKh of every joint).
+
+    Args:
+        results: ``(row name, path of a {prefix}.2d.json / .3d.json)`` pairs.
+        out_dir: output folder.
+        with_paper: append the paper's rows, marked as quoted.
+
+    Returns:
+        The table's rows (header first).
+
+    Raises:
+        FileNotFoundError, ValueError: a missing or foreign result file (named).
+    """
+    header = ['model', 'PCKh 1.0 / %', 'PCKh 2.0 / %', 'AJPE', 'unit', 'frames']
+    rows, joints_rows = [header], []
+    for name, path in results:
+        r = read_result(path)
+        o = r['overall']
+
+        def pct(key):
+            return round(100 * o[key], 2) if key in o else None
+        rows.append([name, pct('PCKh@1.0'), pct('PCKh@2.0'), round(o['AJPE'], 2),
+                     'px' if r['mode'] == '2d' else 'mm', r.get('num_frames')])
+        for key, values in r['per_joint'].items():
+            joints_rows.append([name, key] + [None if v is None or v != v else round(v, 4)
+                                              for v in values])
+            joint_names = r['joints']
+    if with_paper:
+        for name, p1, p2, a, unit in PAPER_TABLE1:
+            rows.append([name + ' (quoted)', p1, p2, a, unit, None])
+    os.makedirs(out_dir, exist_ok=True)
+    with open(osp.join(out_dir, 'table1.csv'), 'w', newline='') as f:
+        csv.writer(f).writerows(rows)
+    with open(osp.join(out_dir, 'table1.md'), 'w') as f:
+        f.write('| ' + ' | '.join(header) + ' |\n' + '|---' * len(header) + '|\n')
+        for row in rows[1:]:
+            f.write('| ' + ' | '.join('-' if v is None else str(v) for v in row) + ' |\n')
+    if per_joint and joints_rows:
+        with open(osp.join(out_dir, 'per_joint.csv'), 'w', newline='') as f:
+            csv.writer(f).writerows([['model', 'metric'] + list(joint_names)] + joints_rows)
+    return rows

@@ -1,0 +1,105 @@
+"""PCKh and AJPE (Ellershaw et al. 2020) against hand-computed values; the metric in 2D and
+3D; the Table 1 report."""
+import csv
+import json
+
+import numpy as np
+import pytest
+
+from projects.infant3d.evaluation import InfantPoseMetric, ajpe, joint_errors, pckh
+
+
+def test_pckh_and_ajpe_by_hand():
+    errors = np.array([[1., 2.5], [3., 0.5]])
+    visible = np.array([[1, 1], [1, 0]])
+    head = np.array([2., 1.])
+    # factor 1: frame 0 threshold 2 (1 yes, 2.5 no); frame 1 threshold 1 (3 no; 0.5 hidden)
+    pj, overall = pckh(errors, visible, head, 1.0)
+    np.testing.assert_allclose(pj, [0.5, 0.0])
+    assert overall == pytest.approx(1 / 3)
+    pj, overall = pckh(errors, visible, head, 2.0)  # thresholds 4 and 2
+    np.testing.assert_allclose(pj, [0.5, 1.0])
+    assert overall == pytest.approx(2 / 3)
+    # an error equal to the threshold counts as correct (<=, the authors' code)
+    assert pckh(np.array([[2.]]), np.ones((1, 1)), np.array([2.]), 1.0)[1] == 1.0
+    pj, overall = ajpe(errors, visible)
+    np.testing.assert_allclose(pj, [2.0, 2.5])  # (1 + 3) / 2; 2.5 (0.5 is hidden)
+    assert overall == pytest.approx(2.25)
+    np.testing.assert_allclose(joint_errors([[[0, 0], [3, 4]]], [[[0, 0], [0, 0]]]), [[0, 5]])
+
+
+def _sample_3d(pred, gt, head=None):
+    ds = dict(pred_instances=dict(keypoints=pred[None]),
+              gt_instances=dict(lifting_target=gt[None],
+                                lifting_target_visible=np.ones((1, 16))),
+              target_img_path=['x.png'])
+    if head is not None:
+        ds['head_size_3d'] = head
+    return ds
+
+
+def test_metric_3d_is_root_relative_in_mm(tmp_path):
+    gt = np.zeros((16, 3))
+    gt[0] = [0.03, 0.04, 0.]  # 50 mm from the pelvis (joint 6)
+    gt += [0.5, -0.2, 3.0]  # absolute camera-frame position
+    pred = gt - gt[6]  # a root-relative prediction ...
+    pred[0, 2] += 0.012  # ... 12 mm off in one joint
+    m = InfantPoseMetric(mode='3d', outfile_prefix=str(tmp_path / 'r'))
+    m.dataset_meta = dict(keypoint_id2name={i: f'j{i}' for i in range(16)})
+    m.process([], [_sample_3d(pred, gt, head=10.0)])
+    out = m.compute_metrics(m.results)
+    assert out['AJPE'] == pytest.approx(12 / 15)  # the pelvis (root) is left out
+    assert out['AJPE_j0'] == pytest.approx(12.)
+    assert out['PCKh@1.0'] == pytest.approx(14 / 15)  # 12 mm > 1.0 x 10 mm
+    assert out['PCKh@2.0'] == pytest.approx(1.0)
+    saved = json.load(open(tmp_path / 'r.3d.json'))
+    assert saved['unit'] == 'mm' and saved['overall']['AJPE'] == pytest.approx(12 / 15)
+    # without head sizes (MPI-INF-3DHP) only AJPE
+    m = InfantPoseMetric(mode='3d')
+    m.process([], [_sample_3d(pred, gt)])
+    assert set(m.compute_metrics(m.results)) >= {'AJPE'}
+    assert not any(k.startswith('PCKh') for k in m.compute_metrics(m.results))
+
+
+def test_metric_2d_uses_the_frame_head_size():
+    gt = np.zeros((1, 16, 2))
+    pred = gt.copy()
+    pred[0, :4, 0] = 15.  # 4 joints 15 px off
+    samples = [dict(pred_instances=dict(keypoints=pred),
+                    gt_instances=dict(keypoints=gt, keypoints_visible=np.ones((1, 16)),
+                                      head_size=np.array([h])), img_path=f'{h}.png')
+               for h in (10., 20.)]
+    m = InfantPoseMetric(mode='2d', factors=(1.0, 2.0))
+    m.process([], samples)
+    out = m.compute_metrics(m.results)
+    # head 10: 15 > 10 (wrong), 15 <= 20 (right); head 20: right at both factors
+    assert out['PCKh@1.0'] == pytest.approx((12 + 16) / 32)
+    assert out['PCKh@2.0'] == pytest.approx(1.0)
+    assert out['AJPE'] == pytest.approx(15 * 4 / 16)
+    with pytest.raises(ValueError, match='mode'):
+        InfantPoseMetric(mode='4d')
+
+
+def test_report_writes_table1(tmp_path):
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    for mode, ajpe_v in (('2d', 8.0), ('3d', 30.0)):
+        json.dump(dict(mode=mode, overall={'PCKh@1.0': 0.9, 'PCKh@2.0': 0.95, 'AJPE': ajpe_v},
+                       joints=['a', 'b'], per_joint={'AJPE': [ajpe_v, ajpe_v]}, num_frames=7),
+                  open(tmp_path / f'r.{mode}.json', 'w'))
+    subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
+                    str(tmp_path / 'out'), '--paper', '--result', f'Ours 2D={tmp_path}/r.2d.json',
+                    '--result', f'Ours 3D={tmp_path}/r.3d.json'], cwd=ROOT, check=True,
+                   capture_output=True)
+    rows = list(csv.reader(open(tmp_path / 'out' / 'table1.csv')))
+    assert rows[1] == ['Ours 2D', '90.0', '95.0', '8.0', 'px', '7']
+    assert rows[2][3:5] == ['30.0', 'mm']
+    assert rows[5][0].startswith('Ellershaw et al. 3D') and rows[5][1] == '65.2'
+    assert '| Ours 3D | 90.0 | 95.0 | 30.0 | mm | 7 |' in open(tmp_path / 'out' / 'table1.md').read()
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{}')
+    p = subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
+                        str(tmp_path / 'o2'), '--result', f'x={bad}'], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert p.returncode != 0 and 'not an InfantPoseMetric result' in p.stderr

@@ -1,0 +1,43 @@
+"""Jitter and Savitzky-Golay smoothing of keypoint tracks."""
+import numpy as np
+import pytest
+
+from projects.infant3d.apis import jitter, smooth_tracks
+
+
+def test_jitter_by_hand():
+    t = np.arange(10, dtype=float)
+    steady = np.stack([t * 3, -t], axis=-1)[:, None]  # constant velocity
+    assert jitter(steady) == pytest.approx(0.0)
+    # x alternating +a, -a: second difference +-4a every frame
+    alt = (np.array([1, -1] * 5, float) * 0.5)[:, None, None] * np.ones((1, 2, 1))
+    assert jitter(alt) == pytest.approx(2.0)
+    with pytest.raises(ValueError, match='T >= 3'):
+        jitter(np.zeros((2, 1, 2)))
+
+
+def test_smoothing_keeps_polynomials_and_removes_noise():
+    rng = np.random.default_rng(0)
+    t = np.arange(40, dtype=float)
+    truth = np.stack([0.05 * t ** 2, 2 * t], axis=-1)[:, None].repeat(3, axis=1)  # (40, 3, 2)
+    frames = [dict(keypoints_2d=truth[i].tolist(), keypoints_3d=None) for i in range(40)]
+    out = smooth_tracks(frames, window=9, polyorder=2)
+    np.testing.assert_allclose([f['keypoints_2d'] for f in out], truth, atol=1e-9)
+    noisy = truth + rng.normal(0, 2.0, truth.shape)
+    frames = [dict(keypoints_2d=noisy[i].tolist()) for i in range(40)]
+    smooth = np.array([f['keypoints_2d'] for f in smooth_tracks(frames, 9, 2,
+                                                                keys=('keypoints_2d', ))])
+    assert jitter(smooth) < 0.3 * jitter(noisy)
+    assert np.abs(smooth - truth).mean() < np.abs(noisy - truth).mean()
+    assert frames[0]['keypoints_2d'] == noisy[0].tolist()  # input untouched
+
+
+def test_smoothing_runs_over_gaps_separately():
+    frames = [dict(keypoints_2d=[[float(i % 2), 0.]]) for i in range(7)]
+    frames[3] = dict(keypoints_2d=None)
+    out = smooth_tracks(frames, window=9, polyorder=1, keys=('keypoints_2d', ))
+    assert out[3]['keypoints_2d'] is None
+    # runs of 3 frames: window 3, linear fit of 0, 1, 0 -> its mean 1/3 in the middle
+    assert out[1]['keypoints_2d'][0][0] == pytest.approx(1 / 3)
+    with pytest.raises(ValueError, match='odd'):
+        smooth_tracks(frames, window=8)

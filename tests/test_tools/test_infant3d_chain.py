@@ -1,0 +1,73 @@
+"""The infant chain (detector -> 2D -> lifter) end to end through tools/infant_chain.py on
+real Human3.6M and MPI-INF-3DHP frames with random weights: every stage runs and writes its
+files (the numbers themselves are meaningless)."""
+import csv
+import glob
+import json
+import os.path as osp
+import shutil
+import sys
+
+import cv2
+import numpy as np
+
+from .test_train_test import run
+
+
+def _frames(shared_data):
+    h36m = sorted(glob.glob(osp.join(shared_data, 'mmpose_samples', 'h36m', 'S*', '*', '*.jpg')))
+    hp = sorted(glob.glob(osp.join(shared_data, 'mmpose_samples', 'mpi_inf_3dhp', '*.jpg')))
+    return h36m[:2] + hp[:2]
+
+
+def test_chain_on_image_folder(shared_data, tmp_path):
+    src = tmp_path / 'frames'
+    src.mkdir()
+    for p in _frames(shared_data):
+        shutil.copy(p, src)
+    out = tmp_path / 'out'
+    run([sys.executable, 'tools/infant_chain.py', str(src), '--out', str(out),
+         '--fallback-full-image', '--smooth', '3', '--plot-every', '1'])
+    res = json.load(open(out / 'predictions.json'))
+    assert len(res['joints']) == 16 and res['joints'][6] == 'pelvis'
+    assert len(res['frames']) == 4
+    for fr in res['frames']:
+        img = cv2.imread(fr['image'])
+        assert np.asarray(fr['keypoints_2d']).shape == (16, 2)
+        assert np.asarray(fr['scores_2d']).shape == (16, )
+        kp3d = np.asarray(fr['keypoints_3d'])
+        assert kp3d.shape == (16, 3)
+        np.testing.assert_allclose(kp3d[6], 0, atol=1e-3)  # relative to the pelvis
+        x1, y1, x2, y2 = fr['bbox']
+        assert 0 <= x1 < x2 <= img.shape[1] and 0 <= y1 < y2 <= img.shape[0]
+        assert set(fr['time']) == {'detection', 'pose2d', 'lifting'}
+        overlay = cv2.imread(str(out / 'overlay' / (osp.splitext(osp.basename(fr['image']))[0]
+                                                  + '.jpg')))
+        assert overlay.shape == img.shape
+    assert len(res['raw']) == 4 and res['smoothing']['window'] == 3
+    assert res['jitter']['keypoints_3d']['frames'] == 4
+    rows = list(csv.reader(open(out / 'predictions.csv')))
+    assert len(rows) == 5 and len(rows[0]) == 7 + 16 * 6
+    assert rows[0][7:10] == ['right_ankle_x', 'right_ankle_y', 'right_ankle_score']
+    assert len(glob.glob(str(out / 'pose3d' / '*.png'))) == 4
+
+
+def test_chain_on_video(shared_data, tmp_path):
+    img = cv2.imread(_frames(shared_data)[0])
+    video = str(tmp_path / 'clip.mp4')
+    w = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 10, (img.shape[1], img.shape[0]))
+    for i in range(3):
+        w.write(np.roll(img, 4 * i, axis=1))
+    w.release()
+    out = tmp_path / 'out'
+    run([sys.executable, 'tools/infant_chain.py', video, '--out', str(out),
+         '--fallback-full-image'])
+    res = json.load(open(out / 'predictions.json'))
+    assert res['fps'] == 10 and [f['image'] for f in res['frames']] == [
+        f'{video}#{i}' for i in range(3)]
+    cap = cv2.VideoCapture(str(out / 'overlay.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+    assert osp.isfile(out / 'pose3d' / '00000.png')
+    p = run([sys.executable, 'tools/infant_chain.py', str(tmp_path / 'nope.mp4'), '--out',
+             str(out)], check=False)
+    assert p.returncode != 0 and 'nope.mp4: no such file or folder' in p.stderr

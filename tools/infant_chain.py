@@ -1,0 +1,66 @@
+"""Infant 3D pose on an image, a folder of images or a video: detector -> 2D -> lifter.
+
+    python tools/infant_chain.py INPUT --out OUT_DIR \
+        [--det-config C --det-checkpoint P] [--pose2d-config C --pose2d-checkpoint P] \
+        [--lifter-config C --lifter-checkpoint P] [--smooth 9] [--device cpu]
+
+Writes OUT_DIR/predictions.json and .csv (2D keypoints in pixels with scores, 3D keypoints in
+mm relative to the pelvis, the box, per frame), an overlay of the 2D skeleton (overlay/ for
+images, overlay.mp4 for a video) and 3D skeleton plots (pose3d/). A stage whose checkpoint is
+not given runs with random weights (a warning says so): useful only to test the plumbing.
+"""
+import argparse
+import os.path as osp
+import sys
+import warnings
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+DEFAULTS = dict(
+    det='configs/infant3d/faster-rcnn_r50_fpn_1x_coco-person.py',
+    pose2d='configs/infant3d/td-hm_res50_mpii-ft_8xb32-40e_mini-rgbd-256x256.py',
+    lifter='configs/infant3d/image-pose-lift_tcn_3dhp-ft_8xb64-100e_mini-rgbd.py')
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('input', help='image, folder of images or video')
+    p.add_argument('--out', required=True, help='output folder')
+    for stage in ('det', 'pose2d', 'lifter'):
+        p.add_argument(f'--{stage}-config', default=DEFAULTS[stage])
+        p.add_argument(f'--{stage}-checkpoint', default=None)
+    p.add_argument('--device', default='cpu')
+    p.add_argument('--det-cat-id', type=int, default=0, help='class kept (COCO person: 0)')
+    p.add_argument('--bbox-thr', type=float, default=0.3)
+    p.add_argument('--fallback-full-image', action='store_true',
+                   help='use the whole frame when nothing is detected')
+    p.add_argument('--smooth', type=int, default=0,
+                   help='Savitzky-Golay window in frames (odd; 0: no smoothing)')
+    p.add_argument('--polyorder', type=int, default=2)
+    p.add_argument('--no-overlay', action='store_true')
+    p.add_argument('--plot-every', type=int, default=0, help='3D plot every N frames')
+    p.add_argument('--max-frames', type=int, default=None)
+    return p.parse_args(argv)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from projects.infant3d.apis import InfantPoseChain, run_chain
+    for stage in ('det', 'pose2d', 'lifter'):
+        if getattr(args, f'{stage}_checkpoint') is None:
+            warnings.warn(f'no --{stage}-checkpoint: the {stage} stage has random weights')
+    chain = InfantPoseChain(args.det_config, args.det_checkpoint, args.pose2d_config,
+                            args.pose2d_checkpoint, args.lifter_config, args.lifter_checkpoint,
+                            device=args.device, det_cat_id=args.det_cat_id,
+                            bbox_thr=args.bbox_thr,
+                            fallback_full_image=args.fallback_full_image)
+    result = run_chain(chain, args.input, args.out, smooth_window=args.smooth,
+                       polyorder=args.polyorder, overlay=not args.no_overlay,
+                       plot_every=args.plot_every, max_frames=args.max_frames)
+    found = sum(f['bbox'] is not None for f in result['frames'])
+    print(f'{len(result["frames"])} frames, {found} with a detection -> {args.out}')
+
+
+if __name__ == '__main__':
+    main()
