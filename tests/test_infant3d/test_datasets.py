@@ -156,3 +156,17 @@ def test_mappings_match_mmpose_keypoint_converter():
                                   keypoints_visible=np.ones((1, k_src), np.float32)))
         np.testing.assert_allclose(out['keypoints'], ours, atol=1e-4)
     assert [s[0] for s in build_mapping('mini_rgbd_to_mpii').sources] == SMIL_FOR_MPII
+
+
+def test_normalize_keypoints_to_box_by_hand():
+    from projects.infant3d.datasets import NormalizeKeypointsToBox
+    t = NormalizeKeypointsToBox()
+    # box centre (60, 45), longer side 100: half-side 50 is the unit
+    out = t(dict(keypoints=np.array([[[110., 45.], [60., 95.], [35., 20.]]]),
+                 bbox=np.array([[10., 20., 110., 70.]])))
+    np.testing.assert_allclose(out['keypoints'][0], [[1, 0], [0, 1], [-0.5, -0.5]])
+    np.testing.assert_allclose(out['keypoints_box_center'], [[60, 45]])
+    with pytest.raises(KeyError, match='bbox'):
+        t(dict(keypoints=np.zeros((1, 2, 2))))
+    with pytest.raises(ValueError, match='degenerate'):
+        t(dict(keypoints=np.zeros((1, 2, 2)), bbox=np.array([[5., 5., 5., 5.]])))
