@@ -41,3 +41,19 @@ def test_smoothing_runs_over_gaps_separately():
     assert out[1]['keypoints_2d'][0][0] == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match='odd'):
         smooth_tracks(frames, window=8)
+
+
+def test_smoothing_effect_rows():
+    from projects.infant3d.apis import smoothing_effect
+    rng = np.random.default_rng(1)
+    t = np.arange(30, dtype=float)
+    gt = np.stack([t, 0.5 * t], axis=-1)[:, None].repeat(2, axis=1)
+    pred = gt + rng.normal(0, 1.0, gt.shape)
+    vis = np.ones((30, 2))
+    vis[0, 0] = 0
+    rows = smoothing_effect(pred, gt, vis, windows=(7, ))
+    assert [r['window'] for r in rows] == [0, 7]
+    assert rows[0]['gt_jitter'] == pytest.approx(0.0, abs=1e-9)
+    err = np.linalg.norm(pred - gt, axis=-1)
+    assert rows[0]['error'] == pytest.approx(err[vis > 0].mean())
+    assert rows[1]['jitter'] < rows[0]['jitter'] and rows[1]['error'] < rows[0]['error']

@@ -71,3 +71,34 @@ def smooth_tracks(frames: Sequence[Dict], window: int = 9, polyorder: int = 2,
             for j, i in enumerate(range(seg.start, seg.stop)):
                 out[i][key] = smooth[j].tolist()
     return out
+
+
+def smoothing_effect(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
+                     windows: Sequence[int] = (5, 9, 15), polyorder: int = 2) -> List[Dict]:
+    """What Savitzky-Golay smoothing does to a predicted track: its jitter and its error.
+
+    Args:
+        pred (np.ndarray): ``(T, K, D)`` predicted keypoints of consecutive frames.
+        gt (np.ndarray): ``(T, K, D)`` ground truth, same unit.
+        visible (np.ndarray): ``(T, K)``; errors count where > 0.
+        windows (Sequence[int]): filter lengths to try (odd).
+        polyorder (int): polynomial order.
+
+    Returns:
+        list of dict: one row for the raw track (``window`` 0) and one per window with
+        ``jitter`` (:func:`jitter` of the prediction), ``gt_jitter`` (the ground truth's own,
+        the real motion), ``error`` (mean Euclidean error over visible keypoints) and
+        ``error_median``.
+    """
+    pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
+    mask = np.asarray(visible) > 0
+    rows = []
+    frames = [dict(keypoints_2d=p.tolist()) for p in pred]
+    for w in (0, *windows):
+        track = pred if w == 0 else np.asarray(
+            [f['keypoints_2d'] for f in smooth_tracks(frames, w, polyorder,
+                                                      keys=('keypoints_2d', ))])
+        err = np.linalg.norm(track - gt, axis=-1)[mask]
+        rows.append(dict(window=w, jitter=jitter(track), gt_jitter=jitter(gt),
+                         error=float(err.mean()), error_median=float(np.median(err))))
+    return rows
