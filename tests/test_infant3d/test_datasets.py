@@ -78,6 +78,11 @@ def test_mini_rgbd_lifter_input_from_predictions(mini_rgbd, tmp_path):
     # the 3D target stays the ground truth
     np.testing.assert_allclose(s['lifting_target'][0], gt[12]['j3d'][1][SMIL_FOR_MPII],
                                atol=1e-5)
+    # boxes only (the 2D stage on detector crops): ground-truth keypoints stay
+    ds = MiniRGBDDataset(data_root=root, sequences='test', boxes_file=[str(pred)])
+    np.testing.assert_allclose(ds[3]['bbox'][0], [1, 2, 300, 400])
+    np.testing.assert_allclose(ds[3]['keypoints'][0], gt[12]['j2d'][1][SMIL_FOR_MPII],
+                               atol=1e-3)
     pred.write_text(json.dumps(dict(frames=frames[:3])))
     with pytest.raises(ValueError, match='no keypoints_2d for 1 frames'):
         MiniRGBDDataset(data_root=root, sequences='test', keypoints_2d_file=str(pred))
@@ -170,3 +175,22 @@ def test_normalize_keypoints_to_box_by_hand():
         t(dict(keypoints=np.zeros((1, 2, 2))))
     with pytest.raises(ValueError, match='degenerate'):
         t(dict(keypoints=np.zeros((1, 2, 2)), bbox=np.array([[5., 5., 5., 5.]])))
+
+
+def test_mpi_inf_3dhp_feeds_mmpose_top_down_pipeline(shared_data):
+    """The 2D use of MPI-INF-3DHP: MMPose's top-down pipeline on a real frame."""
+    codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=2)
+    pipeline = [dict(type='LoadImage'), dict(type='GetBBoxCenterScale'),
+                dict(type='TopdownAffine', input_size=(256, 256)),
+                dict(type='GenerateTarget', encoder=codec),
+                dict(type='PackPoseInputs')]
+    ds = MpiInf3dhpDataset(ann_file='test_3dhp_train.npz', data_root=osp.join(
+        shared_data, 'mmpose_samples', 'mpi_inf_3dhp'), data_prefix=dict(img=''),
+        metainfo=dict(from_file='configs/_base_/datasets/mpii.py'),
+        mapping='mpi_inf_3dhp_to_mpii', pipeline=pipeline)
+    out = ds[0]
+    assert tuple(out['inputs'].shape) == (3, 256, 256)
+    heat = out['data_samples'].gt_fields.heatmaps
+    assert tuple(heat.shape) == (16, 64, 64)
+    # the pelvis lies inside the crop, so its heatmap has a peak of 1
+    assert float(heat[6].max()) == pytest.approx(1.0, abs=1e-3)

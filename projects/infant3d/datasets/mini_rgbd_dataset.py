@@ -69,10 +69,14 @@ class MiniRGBDDataset(MappedMocapDataset):
             (9, 10), ``'test'`` (11, 12): the paper's split.
         frame_step (int): keep every ``frame_step``-th frame.
         box_margin (float): pixels added around the mask box.
-        keypoints_2d_file (str, optional): a JSON written by ``tools/infant_chain.py``
-            (``frames`` with ``image`` and ``keypoints_2d``, MPII-16, pixels) whose 2D keypoints
-            replace the ground truth as the lifter's input (the paper's second protocol);
+        keypoints_2d_file (str | list[str], optional): ``predictions.json`` file(s) written by
+            ``tools/infant_chain.py`` (``frames`` with ``image``, ``bbox`` and
+            ``keypoints_2d``, MPII-16, pixels) whose 2D keypoints and boxes replace the ground
+            truth as the lifter's input (the paper's evaluation: 3D on the 2D stage's output);
             ground-truth 3D stays the target.
+        boxes_file (str | list[str], optional): the same files, of which only the detector's
+            boxes are used: the 2D model then runs on detector crops and is scored against
+            the ground-truth 2D keypoints (the paper's evaluation of the 2D stage).
         **kwargs: those of :class:`mmpose.datasets.BaseMocapDataset` (``pipeline``,
             ``test_mode``, ...); ``metainfo`` defaults to MMPose's MPII.
 
@@ -84,12 +88,15 @@ class MiniRGBDDataset(MappedMocapDataset):
     METAINFO: dict = dict(from_file=MPII_INFO)
 
     def __init__(self, data_root: str, sequences: Union[Sequence[int], str] = 'train', frame_step: int = 1,
-                 box_margin: float = 5., keypoints_2d_file: Optional[str] = None,
+                 box_margin: float = 5.,
+                 keypoints_2d_file: Optional[Union[str, Sequence[str]]] = None,
+                 boxes_file: Optional[Union[str, Sequence[str]]] = None,
                  metainfo: Optional[dict] = None, **kwargs):
         self.sequences = SPLITS[sequences] if isinstance(sequences, str) else tuple(sequences)
         self.frame_step = frame_step
         self.box_margin = box_margin
         self.keypoints_2d_file = keypoints_2d_file
+        self.boxes_file = boxes_file
         super().__init__(ann_file='', data_root=data_root, mapping='mini_rgbd_to_mpii',
                          metainfo=metainfo,
                          camera_param_file=None, **kwargs)
@@ -133,20 +140,25 @@ class MiniRGBDDataset(MappedMocapDataset):
                    sequence=np.array([int(n[:2]) for n in names]))
         ann = self._map(ann, root)
         if self.keypoints_2d_file:
-            ann['part'], ann['bbox'] = self._predicted_2d(ann['imgname'], ann['part'],
+            ann['part'], ann['bbox'] = self._predicted_2d(self.keypoints_2d_file,
+                                                          ann['imgname'], ann['part'],
                                                           ann['bbox'])
+        if self.boxes_file:
+            _, ann['bbox'] = self._predicted_2d(self.boxes_file, ann['imgname'], ann['part'],
+                                                ann['bbox'], keypoints=False)
         self.ann_data = ann
         return ann
 
-    def _predicted_2d(self, names: Sequence[str], part: np.ndarray,
-                      boxes: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def _predicted_2d(self, files: Union[str, Sequence[str]], names: Sequence[str],
+                      part: np.ndarray, boxes: np.ndarray,
+                      keypoints: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         """``part`` and ``bbox`` with the 2D keypoints and boxes of ``keypoints_2d_file``
         (matched by image path; the box where the file has one, so the lifter's input is
         normalised by the detector's box as in the chain)."""
         from mmengine.fileio import load
-        data = load(self.keypoints_2d_file)
+        files = [files] if isinstance(files, str) else list(files)
         by_name: Dict[str, dict] = {}
-        for fr in data.get('frames', []):
+        for fr in (fr for f in files for fr in load(f).get('frames', [])):
             if fr.get('keypoints_2d') is not None:
                 # keyed by the last three path parts: NN/rgb/syn_%05d.png
                 by_name['/'.join(osp.normpath(fr['image']).split(os.sep)[-3:])] = fr
@@ -161,12 +173,13 @@ class MiniRGBDDataset(MappedMocapDataset):
             if hit.get('bbox') is not None:
                 out_boxes[i] = np.asarray(hit['bbox'], np.float32).reshape(4)
             if kp.shape[0] != part.shape[1]:
-                raise ValueError(f'{self.keypoints_2d_file}: keypoints_2d of {name} has '
-                                 f'{kp.shape[0]} joints; expected {part.shape[1]}')
-            out[i, :, :2] = kp[:, :2]
+                raise ValueError(f'{files}: keypoints_2d of {name} has {kp.shape[0]} joints; '
+                                 f'expected {part.shape[1]}')
+            if keypoints:
+                out[i, :, :2] = kp[:, :2]
         if missing:
-            raise ValueError(f'{self.keypoints_2d_file}: no keypoints_2d for {len(missing)} '
-                             f'frames, e.g. {missing[0]}')
+            raise ValueError(f'{files}: no keypoints_2d for {len(missing)} frames (no '
+                             f'detection or not run on them), e.g. {missing[0]}')
         return out, out_boxes
 
     def get_camera_param(self, imgname) -> dict:
