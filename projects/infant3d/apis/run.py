@@ -125,15 +125,12 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
     os.makedirs(out_dir, exist_ok=True)
     frames_in, fps = read_frames(source)
     frames: List[Dict] = []
-    images: List[np.ndarray] = []
     for i, (name, img) in enumerate(frames_in):
         if max_frames is not None and i >= max_frames:
             break
         fr = chain(img)
         fr.update(frame=i, image=name)
         frames.append(fr)
-        if overlay:
-            images.append(img)
     raw = frames
     result = dict(joints=[chain.pose2d.dataset_meta['keypoint_id2name'][k]
                           for k in range(chain.num_keypoints)],
@@ -150,19 +147,23 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
         json.dump(result, f)
     with open(osp.join(out_dir, 'predictions.csv'), 'w', newline='') as f:
         csv.writer(f).writerows(frames_to_rows(frames, result['joints']))
-    if overlay and images:
-        drawn = [draw_2d(chain, img, fr) for img, fr in zip(images, frames)]
+    if overlay and frames:
+        # a second pass over the source: frames are not kept in memory (long videos)
+        writer = None
         if fps is None:
             os.makedirs(osp.join(out_dir, 'overlay'), exist_ok=True)
-            for fr, img in zip(frames, drawn):
+        for fr, (_, img) in zip(frames, read_frames(source)[0]):
+            drawn = np.ascontiguousarray(draw_2d(chain, img, fr))
+            if fps is None:
                 cv2.imwrite(osp.join(out_dir, 'overlay', osp.splitext(
-                    osp.basename(fr['image']))[0] + '.jpg'), img)
-        else:
-            h, w = drawn[0].shape[:2]
-            writer = cv2.VideoWriter(osp.join(out_dir, 'overlay.mp4'),
-                                     cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
-            for img in drawn:
-                writer.write(np.ascontiguousarray(img))
+                    osp.basename(fr['image']))[0] + '.jpg'), drawn)
+                continue
+            if writer is None:
+                h, w = drawn.shape[:2]
+                writer = cv2.VideoWriter(osp.join(out_dir, 'overlay.mp4'),
+                                         cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
+            writer.write(drawn)
+        if writer is not None:
             writer.release()
     skeleton = chain.pose2d.dataset_meta.get('skeleton_links', [])
     os.makedirs(osp.join(out_dir, 'pose3d'), exist_ok=True)
