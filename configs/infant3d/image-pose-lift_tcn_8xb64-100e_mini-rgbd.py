@@ -11,25 +11,16 @@ optim_wrapper = dict(optimizer=dict(type='Adam', lr=1e-3))
 
 dataset_type = 'MiniRGBDDataset'
 data_root = 'data/mini_rgbd/'
-# no dataset statistics: inputs are box coordinates, targets metres (None overrides the
-# H36M statistics of the base config, which would otherwise be merged in)
-codec = dict(type='ImagePoseLifting', num_keypoints=16, root_index=6, remove_root=False,
-             keypoints_mean=None, keypoints_std=None, target_mean=None, target_std=None)
-meta_keys = ('id', 'category_id', 'target_img_path', 'flip_indices', 'head_size_3d')
-pipeline = [
-    dict(type='NormalizeKeypointsToBox'),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys=meta_keys),
-]
+# the pre-training's pipeline: same codec, box normalisation and meta keys
 train_dataloader = dict(
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='train',
-                 pipeline=pipeline))
+                 pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='val',
-                 test_mode=True, pipeline=pipeline))
+                 test_mode=True, pipeline=_base_.train_pipeline))
 test_dataloader = dict(
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='test',
-                 test_mode=True, pipeline=pipeline))
+                 test_mode=True, pipeline=_base_.train_pipeline))
 val_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='3d')
 test_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='3d',
                       outfile_prefix='work_dirs/infant3d/mini-rgbd-test_3d')

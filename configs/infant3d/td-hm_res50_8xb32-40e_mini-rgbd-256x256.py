@@ -17,40 +17,22 @@ param_scheduler = [
 auto_scale_lr = dict(base_batch_size=256)
 default_hooks = dict(checkpoint=dict(save_best='infant2d/PCKh@1.0', rule='greater'))
 
-codec = dict(type='MSRAHeatmap', input_size=(256, 256), heatmap_size=(64, 64), sigma=2)
-
 dataset_type = 'MiniRGBDDataset'
 data_root = 'data/mini_rgbd/'
-meta_keys = ('id', 'img_id', 'img_path', 'category_id', 'ori_shape', 'img_shape',
-             'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-             'flip_indices', 'dataset_name', 'head_size_3d')
-train_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='RandomBBoxTransform', shift_prob=0, rotate_factor=60, scale_factor=(0.75, 1.25)),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='GenerateTarget', encoder=codec),
-    dict(type='PackPoseInputs', meta_keys=meta_keys),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='GetBBoxCenterScale'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
-    dict(type='PackPoseInputs', meta_keys=meta_keys),
-]
+# MMPose's MPII pipelines and codec (256x256 -> 64x64 heatmaps, sigma 2) as they are;
+# PackPoseInputs puts each frame's head size into gt_instances.head_size for the metric
 train_dataloader = dict(
     batch_size=32,
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='train',
-                 pipeline=train_pipeline))
+                 pipeline=_base_.train_pipeline))
 val_dataloader = dict(
     batch_size=32,
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='val',
-                 test_mode=True, pipeline=val_pipeline))
+                 test_mode=True, pipeline=_base_.val_pipeline))
 test_dataloader = dict(
     batch_size=32,
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='test',
-                 test_mode=True, pipeline=val_pipeline))
+                 test_mode=True, pipeline=_base_.val_pipeline))
 val_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='2d')
 test_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='2d',
                       outfile_prefix='work_dirs/infant3d/mini-rgbd-test_2d')

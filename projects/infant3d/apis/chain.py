@@ -79,16 +79,15 @@ class InfantPoseChain:
         return (res.pred_instances.keypoints[0].astype(np.float32),
                 res.pred_instances.keypoint_scores[0].astype(np.float32))
 
-    def lift(self, keypoints_2d: np.ndarray, box: np.ndarray,
-             scores: Optional[np.ndarray] = None) -> np.ndarray:
+    def lift(self, keypoints_2d: np.ndarray, box: np.ndarray) -> np.ndarray:
         """3D keypoints ``(K, 3)`` in mm relative to the root from 2D keypoints ``(K, 2)``
         pixels and their box ``(4, )``, through the lifter's test pipeline."""
         import torch
         from mmengine.dataset import pseudo_collate
         from mmengine.registry import DefaultScope
         k = self.num_keypoints
-        vis = np.ones((1, k), np.float32) if scores is None else scores[None].astype(np.float32)
-        info = dict(keypoints=keypoints_2d[None].astype(np.float32), keypoints_visible=vis,
+        info = dict(keypoints=keypoints_2d[None].astype(np.float32),
+                    keypoints_visible=np.ones((1, k), np.float32),
                     bbox=np.asarray(box[:4], np.float32)[None],
                     lifting_target=np.zeros((1, k, 3), np.float32),
                     lifting_target_visible=np.ones((1, k), np.float32),

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from .chain import InfantPoseChain, frames_to_rows
-from .smoothing import jitter, smooth_tracks
+from .smoothing import consecutive_runs, jitter, smooth_tracks
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
@@ -35,21 +35,12 @@ def read_frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]], Optional
     if not osp.isfile(source):
         raise FileNotFoundError(f'{source}: no such file or folder')
     if source.lower().endswith(VIDEO_EXTS):
-        cap = cv2.VideoCapture(source)
-        if not cap.isOpened():
-            raise FileNotFoundError(f'{source}: OpenCV cannot open this video')
-        fps = cap.get(cv2.CAP_PROP_FPS) or 25.
-
-        def gen():
-            i = 0
-            while True:
-                ok, img = cap.read()
-                if not ok:
-                    break
-                yield f'{source}#{i}', img
-                i += 1
-            cap.release()
-        return gen(), fps
+        import mmcv
+        try:
+            reader = mmcv.VideoReader(source)
+        except Exception as e:  # mmcv raises ValueError/IOError for unreadable files
+            raise FileNotFoundError(f'{source}: OpenCV cannot open this video ({e})') from None
+        return ((f'{source}#{i}', img) for i, img in enumerate(reader)), reader.fps or 25.
     return iter([(source, _imread(source))]), None
 
 
@@ -179,22 +170,14 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
 def track_jitter(raw: Sequence[Dict], smoothed: Sequence[Dict]) -> Dict:
     """:func:`jitter` of the 2D (px) and 3D (mm) tracks before and after smoothing, over the
     longest run of consecutive frames with keypoints (None when shorter than 3 frames)."""
-    valid = [f.get('keypoints_2d') is not None for f in raw]
-    best, start = (0, 0), None
-    for i, v in enumerate(valid + [False]):
-        if v:
-            start = i if start is None else start
-        elif start is not None:
-            if i - start > best[1] - best[0]:
-                best = (start, i)
-            start = None
+    runs = consecutive_runs([f.get('keypoints_2d') is not None for f in raw])
+    best = max(runs, key=lambda r: r.stop - r.start, default=slice(0, 0))
     out = {}
     for key in ('keypoints_2d', 'keypoints_3d'):
-        if best[1] - best[0] < 3:
+        if best.stop - best.start < 3:
             out[key] = None
             continue
-        a = [raw[i][key] for i in range(*best)]
-        b = [smoothed[i][key] for i in range(*best)]
-        out[key] = dict(raw=jitter(np.asarray(a)), smoothed=jitter(np.asarray(b)),
-                        frames=best[1] - best[0])
+        out[key] = dict(raw=jitter(np.asarray([f[key] for f in raw[best]])),
+                        smoothed=jitter(np.asarray([f[key] for f in smoothed[best]])),
+                        frames=best.stop - best.start)
     return out

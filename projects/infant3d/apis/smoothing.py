@@ -24,7 +24,7 @@ def jitter(track: np.ndarray) -> float:
     return float(np.linalg.norm(acc, axis=-1).mean())
 
 
-def _segments(valid: Sequence[bool]) -> List[slice]:
+def consecutive_runs(valid: Sequence[bool]) -> List[slice]:
     """Runs of consecutive True values."""
     out, start = [], None
     for i, v in enumerate(list(valid) + [False]):
@@ -61,7 +61,7 @@ def smooth_tracks(frames: Sequence[Dict], window: int = 9, polyorder: int = 2,
     out = copy.deepcopy(list(frames))
     for key in keys:
         valid = [f.get(key) is not None for f in out]
-        for seg in _segments(valid):
+        for seg in consecutive_runs(valid):
             n = seg.stop - seg.start
             w = min(window, n if n % 2 else n - 1)
             if w <= polyorder:

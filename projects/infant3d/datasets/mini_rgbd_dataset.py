@@ -100,7 +100,6 @@ class MiniRGBDDataset(MappedMocapDataset):
         super().__init__(ann_file='', data_root=data_root, mapping='mini_rgbd_to_mpii',
                          metainfo=metainfo,
                          camera_param_file=None, **kwargs)
-        self.camera_param = MINI_RGBD_INTRINSICS
 
     def _load_ann_file(self, ann_file: str) -> dict:
         root = ann_file

@@ -47,10 +47,17 @@ def roc_curve(scores: np.ndarray, labels: np.ndarray):
     (1, 1). Returns ``(fpr, tpr, thresholds)``, NaN rates when a class is empty."""
     scores = np.asarray(scores, dtype=np.float64).ravel()
     labels = np.asarray(labels, dtype=bool).ravel()
-    thr = np.unique(scores)[::-1]
-    n1, n0 = max(int(labels.sum()), 0), max(int((~labels).sum()), 0)
-    tp = np.array([(labels & (scores >= t)).sum() for t in thr], dtype=np.float64)
-    fp = np.array([(~labels & (scores >= t)).sum() for t in thr], dtype=np.float64)
+    n1, n0 = int(labels.sum()), int((~labels).sum())
+    if scores.size == 0:
+        return np.zeros(1), np.zeros(1), np.array([np.inf])
+    # one pass in descending score order; the cumulative counts at the last prediction of each
+    # distinct score are the counts of predictions scoring >= that score
+    order = np.argsort(-scores, kind='stable')
+    s_sorted, l_sorted = scores[order], labels[order]
+    last = np.flatnonzero(np.r_[s_sorted[1:] != s_sorted[:-1], True])
+    thr = s_sorted[last]
+    tp = np.cumsum(l_sorted)[last].astype(np.float64)
+    fp = np.cumsum(~l_sorted)[last].astype(np.float64)
     tpr = np.concatenate([[0.0], tp / n1 if n1 else np.full_like(tp, np.nan)])
     fpr = np.concatenate([[0.0], fp / n0 if n0 else np.full_like(fp, np.nan)])
     return fpr, tpr, np.concatenate([[np.inf], thr])
