@@ -23,7 +23,28 @@ TRIOS = [('honeybee', 'resnet50-fpn_15k_honeybee-1280x736'),
 
 
 # configs beside the trios
-OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py']
+OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py',
+          'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py']
+
+
+def test_cpu_recipe_changes_only_what_it_says():
+    """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation and
+    the heatmap refinement; its training targets are the demo's (refinement decodes only)."""
+    demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
+                                    'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
+    rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', OTHERS[1]))
+    dec = dict(rec.model.head.decoder)
+    assert dec.pop('refine_radius') == 2.0 and dec.pop('refine_thr') == 0.1
+    assert dec == demo.model.head.decoder and 'refine_radius' not in demo.model.head.decoder
+    rec.model.head.decoder = demo.model.head.decoder
+    assert rec.model == demo.model and rec.optim_wrapper == demo.optim_wrapper
+    assert rec.train_cfg.max_iters == 2800 and rec.param_scheduler[1].end == 2800
+    rd, dd = rec.train_dataloader, demo.train_dataloader
+    assert rd.batch_size == dd.batch_size == 4 and rd.dataset.ann_file == dd.dataset.ann_file
+    aff = [t for t in rd.dataset.pipeline if t.type == 'BottomupRandomAffine'][0]
+    assert aff.rotate_factor == 180
+    enc = [t for t in rd.dataset.pipeline if t.type == 'GenerateTarget'][0].encoder
+    assert enc == demo.model.head.decoder
 
 
 def test_configs_found():

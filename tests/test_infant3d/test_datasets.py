@@ -88,6 +88,44 @@ def test_mini_rgbd_lifter_input_from_predictions(mini_rgbd, tmp_path):
         MiniRGBDDataset(data_root=root, sequences='test', keypoints_2d_file=str(pred))
 
 
+class _Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, 'w'))
+
+
+def test_prediction_files_are_read_as_json_only(mini_rgbd, tmp_path):
+    """A .pkl given as keypoints_2d_file / boxes_file is refused and never unpickled."""
+    root, _ = mini_rgbd
+    marker = tmp_path / 'marker'
+    pkl = tmp_path / 'preds.pkl'
+    pkl.write_bytes(pickle.dumps(dict(frames=[_Payload(str(marker))])))
+    for key in ('keypoints_2d_file', 'boxes_file'):
+        with pytest.raises(ValueError, match=f'{key} .*preds.pkl is not a JSON file'):
+            MiniRGBDDataset(data_root=root, sequences='test', **{key: str(pkl)})
+    assert not marker.exists()
+    bad = tmp_path / 'list.json'
+    bad.write_text('[1, 2]')
+    with pytest.raises(ValueError, match='"frames" list'):
+        MiniRGBDDataset(data_root=root, sequences='test', boxes_file=str(bad))
+
+
+def test_camera_file_with_code_is_refused(shared_data, tmp_path):
+    import shutil
+    src = osp.join(shared_data, 'mmpose_samples', 'mpi_inf_3dhp')
+    shutil.copy(osp.join(src, 'test_3dhp_test.npz'), tmp_path)
+    cams = pickle.load(open(osp.join(src, 'cameras_test.pkl'), 'rb'))
+    marker = tmp_path / 'marker'
+    cams['TS1']['extra'] = _Payload(str(marker))
+    (tmp_path / 'cameras_test.pkl').write_bytes(pickle.dumps(cams))
+    with pytest.raises(ValueError, match='cameras_test.pkl: refused'):
+        MpiInf3dhpDataset(ann_file='test_3dhp_test.npz', data_root=str(tmp_path),
+                          camera_param_file='cameras_test.pkl')
+    assert not marker.exists()
+
+
 def test_mpi_inf_3dhp_samples_project_through_their_cameras(shared_data):
     root = osp.join(shared_data, 'mmpose_samples', 'mpi_inf_3dhp')
     for split in ('train', 'test'):

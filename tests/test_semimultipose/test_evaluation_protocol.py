@@ -17,30 +17,63 @@ def test_mean_se_by_hand():
         protocol.mean_se([])
 
 
-def test_run_options_per_method():
-    o = protocol.run_options('semimultipose', 'train5-d3', 600, 200)
-    assert 'train_dataloader.dataset.datasets.0.ann_file=annotations/honeybee_train5-d3.json' in o
-    assert ('train_dataloader.dataset.datasets.1.ann_file='
-            'annotations/honeybee_train5-d3_unlabeled.json') in o
-    # the paper's 2k / 5k of 15k, scaled to 600 iterations: 80 and 200
-    assert 'custom_hooks.0.fl_start=80' in o and 'custom_hooks.0.fu_start=200' in o
-    assert 'param_scheduler.1.end=600' in o
-    d = protocol.run_options('directpose', 'train25-d0', 600, 200)
-    assert 'train_dataloader.batch_size=2' in d and not any('custom_hooks' in x for x in d)
-    assert 'custom_hooks.0.fl_start=80' in protocol.run_options('semimultipose-labeled',
-                                                                'train5-d0', 600, 200)
-    with pytest.raises(ValueError, match='unknown method'):
-        protocol.run_options('x', 'train5-d0', 1, 1)
-    # the fly configs' unlabeled stream is a ConcatDataset (clip frames, then a video)
-    f = protocol.run_options('semimultipose', 'train5-d1', 600, 200, dataset='fly')
-    assert 'train_dataloader.dataset.datasets.0.ann_file=annotations/fly_train5-d1.json' in f
-    assert ('train_dataloader.dataset.datasets.1.datasets.0.ann_file='
-            'annotations/fly_train5-d1_unlabeled.json') in f
-    g = protocol.run_options('directpose', 'train5-d1', 15000, 1000, labeled_batch=3)
-    assert 'train_dataloader.batch_size=3' in g and 'param_scheduler.1.end=15000' in g
-    with pytest.raises(ValueError, match='unknown dataset'):
-        protocol.run_options('directpose', 'train5-d0', 1, 1, dataset='cow')
+def _cfg(name):
+    from mmengine.config import Config
+    return Config.fromfile(f'configs/semimultipose/{name}')
 
+
+HONEYBEE = 'honeybee/{}_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'
+
+
+def test_configure_run_per_method():
+    o = protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
+                               'train5-d3', 600, 200)
+    lab, unl = o.train_dataloader.dataset.datasets
+    assert lab.ann_file == 'annotations/honeybee_train5-d3.json'
+    assert unl.ann_file == 'annotations/honeybee_train5-d3_unlabeled.json'
+    hook = [h for h in o.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
+    # the paper's 2k / 5k of 15k, scaled to 600 iterations: 80 and 200
+    assert (hook.fl_start, hook.fu_start) == (80, 200)
+    assert [s.end for s in o.param_scheduler if s.type == 'CosineAnnealingLR'] == [600]
+    assert o.train_cfg.max_iters == 600 and o.train_cfg.val_interval == 200
+    assert o.default_hooks.checkpoint.interval == 600
+    d = protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'train25-d0',
+                               600, 200)
+    assert d.train_dataloader.batch_size == 2
+    assert d.train_dataloader.dataset.ann_file == 'annotations/honeybee_train25-d0.json'
+    hook = [h for h in d.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
+    assert hook.fl_start is None and hook.fu_start is None  # untouched: alpha = beta = 0
+    sl = protocol.configure_run(_cfg(HONEYBEE.format('semimultipose-labeled')),
+                                'semimultipose-labeled', 'train5-d0', 600, 200)
+    assert [h.fl_start for h in sl.custom_hooks if h.type == 'SemiMultiPoseHook'] == [80]
+    with pytest.raises(ValueError, match='unknown method'):
+        protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'x', 'train5-d0', 1, 1)
+    # the fly configs' unlabeled stream is a ConcatDataset (clip frames, then a video)
+    f = protocol.configure_run(_cfg('fly/semimultipose_mobilenetv2-fpn_cpu-demo_fly-512x512.py'),
+                               'semimultipose', 'train5-d1', 600, 200, dataset='fly')
+    lab, unl = f.train_dataloader.dataset.datasets
+    assert lab.ann_file == 'annotations/fly_train5-d1.json'
+    assert unl.datasets[0].ann_file == 'annotations/fly_train5-d1_unlabeled.json'
+    assert 'ann_file' not in unl.datasets[1] or not unl.datasets[1].ann_file  # the video
+
+
+def test_configure_run_finds_pieces_by_type_not_position():
+    """A config whose hooks, schedulers and streams are reordered gets the same settings."""
+    cfg = _cfg(HONEYBEE.format('semimultipose'))
+    cfg.custom_hooks = [dict(type='EMAHook')] + list(cfg.custom_hooks)
+    cfg.param_scheduler = list(reversed(cfg.param_scheduler))
+    ds = cfg.train_dataloader.dataset
+    ds.datasets = list(reversed(ds.datasets))
+    o = protocol.configure_run(cfg, 'semimultipose', 'train5-d2', 300, 100)
+    assert o.custom_hooks[0] == dict(type='EMAHook')
+    assert (o.custom_hooks[1].fl_start, o.custom_hooks[1].fu_start) == (40, 100)
+    assert o.param_scheduler[0].type == 'CosineAnnealingLR' and o.param_scheduler[0].end == 300
+    assert o.param_scheduler[1].type == 'LinearLR' and o.param_scheduler[1].end == 50
+    assert ds.datasets[1].ann_file == 'annotations/honeybee_train5-d2.json'
+    assert ds.datasets[0].ann_file == 'annotations/honeybee_train5-d2_unlabeled.json'
+    del cfg.custom_hooks[1]
+    with pytest.raises(ValueError, match='no SemiMultiPoseHook'):
+        protocol.configure_run(cfg, 'semimultipose', 'train5-d2', 300, 100)
 
 def test_read_curve_merges_resumed_runs(tmp_path):
     for stamp, recs in (('20260101_000000', [(200, 0.1), (400, 0.2)]),

@@ -1,5 +1,6 @@
 """The converter command lines on the real files."""
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -45,3 +46,65 @@ def test_honeybee2coco_cli(tmp_path, shared_data):
     assert 'train5-d4_unlabeled' in out
     test = json.load(open(tmp_path / 'annotations' / 'honeybee_test.json'))
     assert len(test['images']) == 20
+
+
+def sha(path):
+    import hashlib
+    return hashlib.sha256(open(path, 'rb').read()).hexdigest()
+
+
+def run_fails(*args):
+    p = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
+                       timeout=600)
+    assert p.returncode != 0, p.stdout[-2000:]
+    return p.stderr
+
+
+def test_video2frames_never_replaces_its_video_or_labels(tmp_path, shared_data):
+    import shutil
+    video = tmp_path / 'pair.mp4'
+    shutil.copy(osp.join(shared_data, 'fly', 'centered_pair_low_quality.mp4'), video)
+    labeled = tmp_path / 'labeled.json'
+    labeled.write_text(json.dumps(dict(images=[dict(id=1, file_name='a.png')],
+                                       annotations=[dict(id=i, image_id=1) for i in range(6)],
+                                       categories=[])))
+    before = {p: sha(p) for p in (video, labeled)}
+    err = run_fails('tools/dataset_converters/video2frames.py', str(video), '--out',
+                    str(tmp_path / 'f'), '--count', '2', '--coco', str(video))
+    assert 'input file' in err
+    err = run_fails('tools/dataset_converters/video2frames.py', str(video), '--out',
+                    str(tmp_path / 'f'), '--count', '2', '--coco', str(labeled))
+    assert 'labeled.json' in err and '--overwrite' in err
+    assert {p: sha(p) for p in before} == before
+    # explicit --overwrite replaces the file, atomically
+    run('tools/dataset_converters/video2frames.py', str(video), '--out', str(tmp_path / 'f'),
+        '--count', '2', '--coco', str(labeled), '--overwrite')
+    assert json.load(open(labeled))['annotations'] == []
+    assert sha(video) == before[video]
+
+
+def test_sleap2coco_never_writes_through_links(tmp_path, shared_data, honeybee_coco):
+    import shutil
+    bee_images = osp.join(shared_data, 'honeybee', 'train')
+    listing = sorted(os.listdir(bee_images))
+    # DIR/images is the link the honeybee converter made: the fly frames must not land there
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'images').symlink_to(osp.join(honeybee_coco, 'images'))
+    slp, mp4 = osp.join(shared_data, 'fly', 'clip.slp'), osp.join(shared_data, 'fly', 'clip.mp4')
+    err = run_fails('tools/dataset_converters/sleap2coco.py', slp, '--video', mp4, '--out',
+                    str(out), '--frames', '0:2')
+    assert 'outside the output folder' in err
+    assert sorted(os.listdir(bee_images)) == listing
+    # a planted link to a file: its target is left as it was
+    out2 = tmp_path / 'out2'
+    (out2 / 'images').mkdir(parents=True)
+    victim = tmp_path / 'victim.txt'
+    victim.write_text('precious')
+    (out2 / 'images' / 'clip_000000.png').symlink_to(victim)
+    shutil.copy(slp, tmp_path / 'clip.slp')
+    err = run_fails('tools/dataset_converters/sleap2coco.py', str(tmp_path / 'clip.slp'),
+                    '--video', mp4, '--out', str(out2), '--frames', '0:2')
+    assert 'is a link' in err
+    assert victim.read_text() == 'precious'
+    assert sha(tmp_path / 'clip.slp') == sha(slp)

@@ -29,7 +29,8 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-from projects.core.datasets.converters.splits import subset, write_json  # noqa: E402
+from projects.core.datasets.converters.splits import subset  # noqa: E402
+from projects.core.fileio import write_json  # noqa: E402
 from projects.core.evaluation.curves import mean_se, read_curve  # noqa: E402
 
 

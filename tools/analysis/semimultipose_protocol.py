@@ -33,6 +33,8 @@ import time
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
+from mmengine.config import Config  # noqa: E402
+
 from projects.semimultipose.evaluation import protocol  # noqa: E402
 
 CPU_CONFIG = 'configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-demo_{dataset}-{size}.py'
@@ -57,7 +59,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--preset', choices=sorted(PRESETS))
-    parser.add_argument('--dataset', choices=sorted(protocol.UNLABELED_KEYS))
+    parser.add_argument('--dataset', choices=sorted(INPUT))
     parser.add_argument('--methods', nargs='+', choices=protocol.METHODS)
     parser.add_argument('--sizes', nargs='+', choices=['train5', 'train25', 'train_full'])
     parser.add_argument('--draws', nargs='+', type=int)
@@ -72,6 +74,7 @@ def main(argv=None):
     parser.add_argument('--report-only', action='store_true', help='collect, do not train')
     args = parser.parse_args(argv)
     preset = PRESETS.get(args.preset, {})
+    args.out = osp.join(ROOT, args.out)  # relative paths are relative to the repository
     methods = args.methods or list(protocol.METHODS)
     sizes = args.sizes or preset.get('sizes') or ['train5']
     draws = args.draws if args.draws is not None else preset.get('draws', [0])
@@ -91,24 +94,28 @@ def main(argv=None):
                 cfg = pattern.format(method=method, dataset=dataset,
                                      size=INPUT.get(dataset, {}).get('gpu' if gpu else 'cpu'))
                 if not args.report_only and not osp.exists(osp.join(work, f'iter_{iters}.pth')):
-                    opts = protocol.run_options(method, split, iters, val_interval,
-                                                labeled_batch=labeled_batch, dataset=dataset)
+                    # the run's own config: the method's config with this run's split and
+                    # schedule, set by type (protocol.configure_run), written beside its results
+                    run_cfg = protocol.configure_run(
+                        Config.fromfile(osp.join(ROOT, cfg)), method, split, iters,
+                        val_interval, labeled_batch=labeled_batch, dataset=dataset)
+                    os.makedirs(work, exist_ok=True)
+                    cfg_file = osp.join(work, 'run_config.py')
+                    run_cfg.dump(cfg_file)
                     if args.gpus > 1:
-                        cmd = ['bash', 'tools/dist_train.sh', cfg, str(args.gpus)]
+                        cmd = ['bash', 'tools/dist_train.sh', cfg_file, str(args.gpus)]
                     else:
-                        cmd = [sys.executable, 'tools/train.py', cfg]
-                    cmd += ['--work-dir', work, '--cfg-options', *opts]
+                        cmd = [sys.executable, 'tools/train.py', cfg_file]
+                    cmd += ['--work-dir', work]
                     if osp.exists(osp.join(work, 'last_checkpoint')):
                         cmd.append('--resume')
-                    os.makedirs(work, exist_ok=True)
                     t0 = time.time()
                     print('+', ' '.join(cmd), flush=True)
                     with open(osp.join(work, 'protocol.log'), 'a') as log:
                         subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                                        check=True)
                     print(f'  {method} {split}: {time.time() - t0:.0f} s', flush=True)
-                curves[(method, size, draw)] = protocol.read_curve(osp.join(ROOT, work),
-                                                                   args.metric)
+                curves[(method, size, draw)] = protocol.read_curve(work, args.metric)
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric,
                                   dataset=dataset)
     print(open(paths['markdown']).read())

@@ -25,13 +25,16 @@ def main(argv=None):
     parser.add_argument('--out', required=True, help='output folder (annotations/, images/)')
     parser.add_argument('--num-test', type=int, default=30, help='held-out labeled frames')
     parser.add_argument('--seed', type=int, default=0, help='seed of the held-out draw')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
     src = args.src
     if src is None:
         if args.download is None:
             parser.error('give --src or --download')
         src = honeybee.download(args.download, url=args.url)
-    written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed)
+    written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
+                               overwrite=args.overwrite)
     for name, path in sorted(written.items()):
         print(f'{name:28s} {path}')
 

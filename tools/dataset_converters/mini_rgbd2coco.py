@@ -22,14 +22,16 @@ def main(argv=None):
     p.add_argument('out_dir')
     p.add_argument('--splits', nargs='+', default=['train', 'val', 'test'])
     p.add_argument('--frame-step', type=int, default=1)
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace existing output files whose content differs')
     args = p.parse_args(argv)
     from projects.infant3d.datasets.converters import mini_rgbd_to_coco
-    from projects.core.datasets.converters.splits import write_json
+    from projects.core.fileio import write_json
     os.makedirs(args.out_dir, exist_ok=True)
     for split in args.splits:
         coco = mini_rgbd_to_coco(args.root, split, args.frame_step)
         out = osp.join(args.out_dir, f'mini_rgbd_{split}.json')
-        write_json(coco, out)
+        write_json(coco, out, root=args.out_dir, overwrite=args.overwrite)
         print(f'{split}: {len(coco["images"])} frames -> {out}')
 
 

@@ -26,9 +26,12 @@ def main(argv=None):
     parser.add_argument('--val-fraction', type=float, default=0.05)
     parser.add_argument('--num-test', type=int, help='default: every other single-person image')
     parser.add_argument('--prefix', default='mpii_single')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
     for split, path in draw_mpii_subset(args.ann_file, args.out, args.num, args.seed,
-                                        args.val_fraction, args.num_test, args.prefix).items():
+                                        args.val_fraction, args.num_test, args.prefix,
+                                        args.overwrite).items():
         print(f'{split:6s} {path}')
 
 

@@ -9,6 +9,12 @@ and for each draw the other pool frames as unlabeled data (the fly protocol of t
 
     python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
         --name fly --test-frames 1200:1500:10 --pool-frames 0:1100:10 --sizes 5 --draws 5
+
+With ``--random L U T`` it draws, per draw, L labeled, U unlabeled and T test frames at random
+from every labeled frame of the clip (SemiMultiPose's fly protocol: 40 / 40 / 20):
+
+    python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
+        --name fly --random 40 40 20 --draws 5
 """
 import argparse
 import os.path as osp
@@ -17,7 +23,8 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.converters.sleap import (convert_slp,  # noqa: E402
-                                                     convert_slp_protocol)
+                                                     convert_slp_protocol,
+                                                     convert_slp_random)
 
 
 def parse_frames(spec):
@@ -41,23 +48,37 @@ def main(argv=None):
     parser.add_argument('--name', help='output file prefix (default: the video stem)')
     parser.add_argument('--test-frames', help='held-out frames, a:b[:step] or i,j,k')
     parser.add_argument('--pool-frames', help='training frames to draw labeled sets from')
+    parser.add_argument('--random', type=int, nargs=3, metavar=('L', 'U', 'T'),
+                        help='random labeled / unlabeled / test frames per draw')
     parser.add_argument('--sizes', type=int, nargs='+', default=[5], help='labeled set sizes')
     parser.add_argument('--draws', type=int, default=5, help='draws per size')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
     if bool(args.test_frames) != bool(args.pool_frames):
         parser.error('--test-frames and --pool-frames go together')
+    if args.random:
+        if args.test_frames:
+            parser.error('--random and --test-frames/--pool-frames exclude each other')
+        written = convert_slp_random(
+            args.slp, args.out, *args.random, num_draws=args.draws, seed=args.seed,
+            name=args.name or 'fly', frames=parse_frames(args.frames), video_path=args.video,
+            overwrite=args.overwrite)
+        for split, path in written.items():
+            print(f'{split:24s} {path}')
+        return
     if args.test_frames:
         written = convert_slp_protocol(
             args.slp, args.out, parse_frames(args.test_frames), parse_frames(args.pool_frames),
             sizes=args.sizes, num_draws=args.draws, seed=args.seed, name=args.name or 'fly',
-            video_path=args.video)
+            video_path=args.video, overwrite=args.overwrite)
         for split, path in written.items():
             print(f'{split:24s} {path}')
         return
     print(convert_slp(args.slp, args.out, video_path=args.video,
                       frame_indices=parse_frames(args.frames), split_name=args.split,
-                      name=args.name))
+                      name=args.name, overwrite=args.overwrite))
 
 
 if __name__ == '__main__':

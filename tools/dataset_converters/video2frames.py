@@ -4,11 +4,11 @@
         [--start S] [--stop E] [--coco unlabeled.json]
 
 With --coco, an images-only COCO JSON (no annotations) listing the frames is written too, the
-format PoseBridge's datasets read for unlabeled data.
+format PoseBridge's datasets read for unlabeled data. No output replaces the video, and an
+existing file with other content (a labeled annotation file, say) is replaced only with
+--overwrite; files are written atomically and never through a link.
 """
 import argparse
-import json
-import os
 import os.path as osp
 import sys
 
@@ -16,6 +16,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.video import (extract_frames, select_frames,  # noqa: E402
                                           video_info)
+from projects.core.fileio import check_output, write_json  # noqa: E402
 
 
 def main(argv=None):
@@ -30,18 +31,22 @@ def main(argv=None):
     parser.add_argument('--stop', type=int)
     parser.add_argument('--ext', default='png', choices=['png', 'jpg'])
     parser.add_argument('--coco', help='also write an images-only COCO JSON here')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
+    if args.coco:  # refuse before any frame is written
+        check_output(args.coco, None, [args.video], overwrite=True)
     n, w, h, _ = video_info(args.video)
     idx = select_frames(n, every=args.every, count=args.count, start=args.start, stop=args.stop)
-    names = extract_frames(args.video, args.out, idx, pattern='{stem}_{index:06d}.' + args.ext)
+    names = extract_frames(args.video, args.out, idx, pattern='{stem}_{index:06d}.' + args.ext,
+                           overwrite=args.overwrite)
     print(f'{len(names)} frames written to {args.out}')
     if args.coco:
-        os.makedirs(osp.dirname(osp.abspath(args.coco)), exist_ok=True)
         images = [dict(id=int(i), file_name=nm, width=w, height=h, frame_idx=int(i))
                   for i, nm in zip(idx, names)]
-        with open(args.coco, 'w') as f:
-            json.dump(dict(images=images, annotations=[], categories=[
-                dict(id=1, name='animal', supercategory='animal')]), f)
+        write_json(dict(images=images, annotations=[], categories=[
+            dict(id=1, name='animal', supercategory='animal')]), args.coco, [args.video],
+            overwrite=args.overwrite)
         print(f'COCO image list written to {args.coco}')
 
 

@@ -61,10 +61,10 @@ model = dict(
         loss_keypoint=dict(type='DirectPoseFocalLoss', gamma=2.0, kappa=0.25),
         loss_box=dict(type='DirectPoseFocalLoss', gamma=2.0, kappa=0.25),
         loss_offset=dict(type='mmdet.MSELoss', loss_weight=1.0),
-        # section 3.3: pseudo keypoints where sigmoid(B2) > delta; FocalLoss_v (eq. 8)
+        # section 3.3: pseudo keypoints where sigmoid(B2) > delta; FocalLoss_v (eq. 8); G~ in
+        # G's shape (the codec's 3x3 window) valued v, as the paper does not give its shape
         delta=0.05,
-        fusion_sigma=1.0,
-        fusion_radius=2,
+        fusion_shape='window',
         loss_fusion=dict(type='DirectPoseFocalLoss', gamma=2.0, kappa=0.25),
         decoder=codec),
     test_cfg=dict(flip_test=False))

@@ -90,21 +90,35 @@ def iter_frames(path: str, indices: Sequence[int]) -> Iterator[Tuple[int, np.nda
 
 
 def extract_frames(video: str, out_dir: str, indices: Sequence[int],
-                   pattern: str = '{stem}_{index:06d}.png') -> list:
+                   pattern: str = '{stem}_{index:06d}.png', root: Optional[str] = None,
+                   overwrite: bool = False) -> list:
     """Write the given frames of ``video`` as images into ``out_dir``; return the file names.
 
+    Each frame is written with :func:`projects.core.fileio.write_image`: atomically, never
+    through a link, never over the video, and an existing image with other content is replaced
+    only with ``overwrite`` (a re-run writing the same frame leaves it as it is).
+
+    Args:
+        video (str): the video file.
+        out_dir (str): folder for the images.
+        indices (sequence of int): frame indices.
+        pattern (str): file name pattern with ``{stem}`` and ``{index}``.
+        root (str, optional): the tool's output root; ``out_dir`` must resolve inside it
+            (default: ``out_dir`` itself).
+        overwrite (bool): replace existing images with other content.
+
     Raises:
-        FileExistsError: a target file exists and is the video itself.
+        projects.core.fileio.UnsafeOutputError: a target is the video, lies outside ``root``
+            (through a link), or exists with other content without ``overwrite``.
+        OSError: the video cannot be read.
     """
-    os.makedirs(out_dir, exist_ok=True)
+    from ..fileio import check_folder, write_image
+    root = out_dir if root is None else root
     stem = osp.splitext(osp.basename(video))[0]
+    check_folder(out_dir, root)  # before decoding anything
     names = []
     for idx, frame in iter_frames(video, indices):
         name = pattern.format(stem=stem, index=idx)
-        target = osp.join(out_dir, name)
-        if osp.realpath(target) == osp.realpath(video):
-            raise FileExistsError(f'refusing to overwrite the input video {video}')
-        if not cv2.imwrite(target, frame):
-            raise OSError(f'could not write {target}')
+        write_image(osp.join(out_dir, name), frame, [video], root, overwrite)
         names.append(name)
     return names

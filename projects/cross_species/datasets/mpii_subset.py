@@ -6,7 +6,7 @@ import random
 from collections import Counter
 from typing import Dict, List, Optional
 
-from projects.core.datasets.converters.splits import write_json
+from projects.core.fileio import write_json
 
 REQUIRED = ('image', 'joints', 'joints_vis', 'center', 'scale')
 
@@ -38,7 +38,7 @@ def load_mpii(path: str) -> List[dict]:
 
 def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0,
                      val_fraction: float = 0.05, num_test: Optional[int] = None,
-                     prefix: str = 'mpii_single') -> Dict[str, str]:
+                     prefix: str = 'mpii_single', overwrite: bool = False) -> Dict[str, str]:
     """Draw ``num`` single-person images, split train/val, and a disjoint test set.
 
     Single-person images are those with exactly one annotated person in ``ann_file`` (MMPose's
@@ -48,7 +48,9 @@ def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0
     (default: all remaining single-person images) form the test set.
 
     Writes ``<prefix>-<num>-s<seed>_train.json``, ``..._val.json`` and ``..._test.json`` in
-    ``out_dir`` (MMPose's MPII format, usable by ``MpiiDataset``).
+    ``out_dir`` (MMPose's MPII format, usable by ``MpiiDataset``) with
+    :func:`projects.core.fileio.write_json` (existing files with other content are replaced only
+    with ``overwrite``).
 
     Returns:
         dict: ``train``, ``val``, ``test`` to written paths.
@@ -72,6 +74,7 @@ def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0
     written = {}
     for name, images in (('train', train), ('val', val), ('test', test)):
         path = osp.join(out_dir, f'{prefix}-{num}-s{seed}_{name}.json')
-        write_json([by_image[i] for i in images], path, [ann_file])
+        write_json([by_image[i] for i in images], path, [ann_file], root=out_dir,
+                   overwrite=overwrite)
         written[name] = path
     return written

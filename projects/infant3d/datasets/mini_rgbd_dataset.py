@@ -8,6 +8,8 @@ import cv2
 import numpy as np
 from mmpose.registry import DATASETS
 
+from projects.core.fileio import read_json
+
 from .mocap_dataset import MPII_INFO, MappedMocapDataset
 
 #: the camera of every MINI-RGBD sequence (pixels), as published with the data set
@@ -153,11 +155,19 @@ class MiniRGBDDataset(MappedMocapDataset):
                       keypoints: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         """``part`` and ``bbox`` with the 2D keypoints and boxes of ``keypoints_2d_file``
         (matched by image path; the box where the file has one, so the lifter's input is
-        normalised by the detector's box as in the chain)."""
-        from mmengine.fileio import load
+        normalised by the detector's box as in the chain). The files are read as JSON only
+        (:func:`projects.core.fileio.read_json`): a pickle is refused, never unpickled."""
         files = [files] if isinstance(files, str) else list(files)
+        what = 'keypoints_2d_file' if keypoints else 'boxes_file'
         by_name: Dict[str, dict] = {}
-        for fr in (fr for f in files for fr in load(f).get('frames', [])):
+        frames = []
+        for f in files:
+            data = read_json(f, what)
+            if not isinstance(data, dict) or not isinstance(data.get('frames'), list):
+                raise ValueError(f'{what} {f}: expected a JSON object with a "frames" list (the '
+                                 "chain's predictions.json)")
+            frames += data['frames']
+        for fr in frames:
             if fr.get('keypoints_2d') is not None:
                 # keyed by the last three path parts: NN/rgb/syn_%05d.png
                 by_name['/'.join(osp.normpath(fr['image']).split(os.sep)[-3:])] = fr

@@ -8,6 +8,7 @@ from mmpose.datasets.datasets.base import BaseMocapDataset
 from mmpose.registry import DATASETS
 
 from projects.core.datasets.animal_datasets import DATASET_INFO_DIR
+from projects.core.fileio import load_restricted_pickle
 from projects.core.keypoints.mapping import KeypointMapping, build_mapping
 
 #: MMPose's MPII-16 dataset info (the definition every infant3d stage uses)
@@ -37,17 +38,34 @@ class MappedMocapDataset(BaseMocapDataset):
             target definition (e.g. ``'mpi_inf_3dhp_to_mpii'``); ``metainfo`` must then be the
             target's dataset info. Derived joints average their sources (2D and 3D alike),
             joints without a counterpart get visibility 0.
+        camera_param_file (str, optional): MMPose's camera pickle (relative to ``data_root``):
+            read with :func:`projects.core.fileio.load_restricted_pickle`, which allows numpy
+            arrays and builtin containers only (MMPose's own loader would run any pickled code).
         **kwargs: those of :class:`mmpose.datasets.BaseMocapDataset`.
 
     Raises:
         ValueError: the file's arrays do not match the source definition, or the mapped
-            joints do not match ``metainfo``; the message names the file and the field.
+            joints do not match ``metainfo``; the message names the file and the field; or the
+            camera file holds anything but arrays and containers.
+        FileNotFoundError: the camera file is missing.
     """
 
     def __init__(self, *args, mapping: Optional[Union[str, dict, KeypointMapping]] = None,
-                 **kwargs):
+                 camera_param_file: Optional[str] = None, **kwargs):
         self.mapping = build_mapping(mapping) if mapping is not None else None
-        super().__init__(*args, **kwargs)
+        self._camera_path = None
+        if camera_param_file:
+            root = kwargs.get('data_root') or ''
+            self._camera_path = camera_param_file if osp.isabs(camera_param_file) else \
+                osp.join(root, camera_param_file)
+            self.camera_param = load_restricted_pickle(self._camera_path, 'camera_param_file')
+            if not isinstance(self.camera_param, dict):
+                raise ValueError(f'camera_param_file {self._camera_path}: expected a dict of '
+                                 f'cameras, got {type(self.camera_param).__name__}')
+        # the base class would unpickle the camera file itself: it gets none, and the cameras
+        # are attached in _load_annotations
+        super().__init__(*args, camera_param_file=None, **kwargs)
+        self.camera_param_file = self._camera_path
 
     # --- reading -------------------------------------------------------------------------
     def _load_ann_file(self, ann_file: str) -> dict:
@@ -105,6 +123,8 @@ class MappedMocapDataset(BaseMocapDataset):
                 inst['head_size'] = np.array([self.ann_data['head_size'][idx]], np.float32)
             if 'head_size_3d' in self.ann_data:
                 inst['head_size_3d'] = float(self.ann_data['head_size_3d'][idx])
+            if self._camera_path:
+                inst['camera_param'] = self.get_camera_param(inst['img_paths'][0])
         return instances, images
 
     def get_camera_param(self, imgname) -> dict:
@@ -115,7 +135,7 @@ class MappedMocapDataset(BaseMocapDataset):
         """
         key = self._camera_key(str(imgname))
         if key not in self.camera_param:
-            raise KeyError(f'{self.camera_param_file}: no camera {key!r} for frame {imgname}')
+            raise KeyError(f'{self._camera_path}: no camera {key!r} for frame {imgname}')
         return self.camera_param[key]
 
     def _camera_key(self, imgname: str) -> str:

@@ -43,6 +43,13 @@ class DirectPoseLabel(BaseKeypointCodec):
     is the best candidate's mean confidence. This is OKS-based NMS that pools the suppressed
     duplicates instead of discarding them.
 
+    Heatmap refinement (an option, off by default and in the paper's configs; not in the
+    paper, whose decoding reads B2 and B3 only): with ``refine_radius`` set and B1's
+    ``sigmoid(A)`` given to :meth:`decode`, each regressed keypoint moves to the nearest peak of
+    its type's B1 map within ``refine_radius`` cells, as CenterNet snaps its regressed joints to
+    the nearest detected keypoint heatmap peak (Zhou et al. 2019, "Objects as Points", section
+    4.2). See :meth:`heatmap_peaks` and :meth:`refine`.
+
     Args:
         input_size (tuple): ``(w, h)`` of the model input.
         heatmap_size (tuple): ``(W, H)`` of the head output.
@@ -58,6 +65,9 @@ class DirectPoseLabel(BaseKeypointCodec):
             pseudo box within this many cells (Chebyshev distance) of the mean of its labeled
             keypoints: FCOS's "center sampling" (Tian et al. 2019), which DirectPose inherits.
             ``None`` (default) keeps the paper's rule, the whole box.
+        refine_radius (float, optional): snap radius of the heatmap refinement, in cells
+            (``None``: off, the paper's decoding).
+        refine_thr (float): a B1 peak must exceed this ``sigmoid(A)`` to be snapped to.
     """
 
     field_mapping_table = dict(
@@ -74,7 +84,9 @@ class DirectPoseLabel(BaseKeypointCodec):
                  nms_stddev: float = 0.2,
                  max_candidates: int = 5000,
                  max_instances: int = 100,
-                 center_radius: Optional[float] = None) -> None:
+                 center_radius: Optional[float] = None,
+                 refine_radius: Optional[float] = None,
+                 refine_thr: float = 0.1) -> None:
         super().__init__()
         if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:
             raise ValueError('keypoint_radius and box_margin must be >= 0 and offset_scale > 0')
@@ -90,6 +102,10 @@ class DirectPoseLabel(BaseKeypointCodec):
         self.max_candidates = max_candidates
         self.max_instances = max_instances
         self.center_radius = center_radius
+        if refine_radius is not None and refine_radius <= 0:
+            raise ValueError(f'refine_radius must be > 0 or None, got {refine_radius}')
+        self.refine_radius = refine_radius
+        self.refine_thr = refine_thr
         # grouping scale floor: a 4 x 4-cell box, so one- or two-keypoint candidates still group
         self.min_area = float(np.prod(self.stride) * 16)
 
@@ -228,22 +244,94 @@ class DirectPoseLabel(BaseKeypointCodec):
         return (np.stack(out_k).astype(np.float32), np.stack(out_s).astype(np.float32),
                 np.asarray(out_i, dtype=np.float32))
 
-    def decode(self, box_probs: np.ndarray,
-               offsets: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+    def heatmap_peaks(self, heatmaps: np.ndarray) -> list:
+        """Local maxima of each B1 map with their sub-cell positions.
+
+        A peak is a cell whose value exceeds ``refine_thr`` and equals the maximum of its 3x3
+        neighbourhood (``scipy.ndimage.maximum_filter``; all cells of a plateau count). Its
+        position is the value-weighted centroid of that 3x3 neighbourhood (a soft-argmax over
+        the window), e.g. values 1.0 at column 7 and 0.5 at column 8 of one row give
+        ``x = (7 * 1.0 + 8 * 0.5) / 1.5 = 7.333`` cells.
+
+        Args:
+            heatmaps (np.ndarray): ``(K, H, W)`` sigmoid(A) in [0, 1].
+
+        Returns:
+            list: per keypoint type, ``(P_k, 2)`` float32 peak positions ``(x, y)`` in cells.
+        """
+        from scipy.ndimage import maximum_filter
+        heatmaps = np.asarray(heatmaps, dtype=np.float32)
+        k, h, w = heatmaps.shape
+        peak = (heatmaps == maximum_filter(heatmaps, size=(1, 3, 3), mode='constant',
+                                           cval=-np.inf)) & (heatmaps > self.refine_thr)
+        padded = np.pad(heatmaps, ((0, 0), (1, 1), (1, 1)))
+        d = np.arange(-1, 2, dtype=np.float32)
+        out = []
+        for j in range(k):
+            iy, ix = np.nonzero(peak[j])
+            # (P, 3, 3) windows around each peak (padded map: index + 1 - 1 = index)
+            win = np.stack([padded[j, y:y + 3, x:x + 3] for y, x in zip(iy, ix)]) \
+                if len(iy) else np.zeros((0, 3, 3), np.float32)
+            norm = win.sum((1, 2))
+            cx = ix + (win.sum(1) * d).sum(1) / norm
+            cy = iy + (win.sum(2) * d).sum(1) / norm
+            out.append(np.stack([cx, cy], axis=1).astype(np.float32))
+        return out
+
+    def refine(self, kpts: np.ndarray, heatmaps: np.ndarray) -> np.ndarray:
+        """Move each keypoint to the nearest B1 peak of its type within ``refine_radius``.
+
+        Args:
+            kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels (from :meth:`group`).
+            heatmaps (np.ndarray): ``(K, H, W)`` sigmoid(A).
+
+        Returns:
+            np.ndarray: ``(N, K, 2)`` keypoints in input pixels; a keypoint without a peak
+            within the radius keeps its regressed position.
+        """
+        out = np.array(kpts, dtype=np.float32, copy=True)
+        if self.refine_radius is None or len(out) == 0:
+            return out
+        cells = out / self.stride
+        for j, peaks in enumerate(self.heatmap_peaks(heatmaps)):
+            if len(peaks) == 0:
+                continue
+            dist = np.linalg.norm(cells[:, j, None, :] - peaks[None], axis=-1)  # (N, P)
+            nearest = dist.argmin(1)
+            snap = dist[np.arange(len(out)), nearest] <= self.refine_radius
+            out[snap, j] = peaks[nearest[snap]] * self.stride
+        return out
+
+    def decode(self, box_probs: np.ndarray, offsets: np.ndarray,
+               heatmaps: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
         """Decode one image's B2 confidences and B3 offsets into instances.
 
         Args:
             box_probs (np.ndarray): ``(K, H, W)`` sigmoid(B) in [0, 1].
             offsets (np.ndarray): ``(2K, H, W)`` offsets D.
+            heatmaps (np.ndarray, optional): ``(K, H, W)`` sigmoid(A), used only by the
+                heatmap refinement (``refine_radius``).
 
         Returns:
             tuple: keypoints ``(N, K, 2)`` in input pixels and keypoint scores ``(N, K)``,
             instances sorted by score. :meth:`decode_with_scores` also returns instance scores.
         """
-        kpts, kscores, _ = self.decode_with_scores(box_probs, offsets)
+        kpts, kscores, _ = self.decode_with_scores(box_probs, offsets, heatmaps)
         return kpts, kscores
 
-    def decode_with_scores(self, box_probs: np.ndarray, offsets: np.ndarray):
-        """As :meth:`decode`, plus the ``(N,)`` instance scores."""
-        return self.group(*self.candidates(np.asarray(box_probs), np.asarray(offsets)))
+    def decode_with_scores(self, box_probs: np.ndarray, offsets: np.ndarray,
+                           heatmaps: Optional[np.ndarray] = None):
+        """As :meth:`decode`, plus the ``(N,)`` instance scores.
+
+        Raises:
+            ValueError: ``refine_radius`` is set but no ``heatmaps`` are given.
+        """
+        kpts, kscores, scores = self.group(*self.candidates(np.asarray(box_probs),
+                                                            np.asarray(offsets)))
+        if self.refine_radius is not None:
+            if heatmaps is None:
+                raise ValueError('DirectPoseLabel: refine_radius is set, so decode needs B1 '
+                                 'heatmaps sigmoid(A)')
+            kpts = self.refine(kpts, heatmaps)
+        return kpts, kscores, scores
 

@@ -11,53 +11,76 @@ LABELS = {'directpose': 'DirectPose', 'semimultipose-labeled': 'SemiMultiPose-la
           'semimultipose': 'SemiMultiPose'}
 #: the paper switches L_fl on at 2k and L_fu at 5k of 15k iterations
 FL_FRACTION, FU_FRACTION = 2 / 15, 5 / 15
-#: iterations of linear warm-up before the demo configs' cosine decay
-DEMO_WARMUP = 50
 
 
-#: ``--cfg-options`` key of the unlabeled set's annotation file in each dataset's SemiMultiPose
-#: config (the fly configs' second stream is a ConcatDataset: the clip's frames, then a video)
-UNLABELED_KEYS = dict(
-    honeybee='train_dataloader.dataset.datasets.1.ann_file',
-    fly='train_dataloader.dataset.datasets.1.datasets.0.ann_file')
+def _leaf_datasets(node) -> List[dict]:
+    """The dataset dicts under ``node`` that hold no further ``datasets`` (depth first)."""
+    if isinstance(node, dict) and 'datasets' in node:
+        return [leaf for child in node['datasets'] for leaf in _leaf_datasets(child)]
+    return [node] if isinstance(node, dict) else []
 
 
-def run_options(method: str, split: str, max_iters: int, val_interval: int,
-                labeled_batch: int = 2, dataset: str = 'honeybee') -> List[str]:
-    """``--cfg-options`` of one run: its split's files, schedule and batch.
+def _named(items, type_name: str, where: str) -> list:
+    found = [x for x in (items or []) if isinstance(x, dict) and x.get('type') == type_name]
+    if not found:
+        raise ValueError(f'the config has no {type_name} in {where}')
+    return found
 
-    The split's files are ``annotations/<dataset>_<split>.json`` and
-    ``annotations/<dataset>_<split>_unlabeled.json``, as the converters write them.
 
-    All methods see ``labeled_batch`` labeled frames per iteration; SemiMultiPose adds the
-    unlabeled share of its config's sampler. The fusion terms start at 2/15 and 5/15 of
-    ``max_iters`` (the paper's 2k and 5k of 15k); the second learning-rate scheduler (the
-    demo configs' cosine decay) ends at ``max_iters``.
+def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: int,
+                  labeled_batch: int = 2, dataset: str = 'honeybee'):
+    """Set one run's split files, schedule and batch in a loaded config, finding every piece
+    by its type, never by its position in a list.
+
+    * the labeled training set (every training dataset that is not an
+      ``UnlabeledFrameDataset``) reads ``annotations/<dataset>_<split>.json``;
+    * for SemiMultiPose, the ``UnlabeledFrameDataset`` that reads an annotation file (not a
+      video) reads ``annotations/<dataset>_<split>_unlabeled.json``;
+    * ``train_cfg.max_iters`` / ``val_interval``, the checkpoint interval, and the end of the
+      ``CosineAnnealingLR`` scheduler (the demo configs' decay) follow ``max_iters``;
+    * the ``SemiMultiPoseHook`` switches the fusion terms on at 2/15 and 5/15 of ``max_iters``
+      (the paper's 2k and 5k of 15k);
+    * the labeled-only methods see ``labeled_batch`` frames per batch.
+
+    Args:
+        cfg (mmengine.Config): the method's config, modified in place.
+
+    Returns:
+        mmengine.Config: ``cfg``.
 
     Raises:
-        ValueError: an unknown method or dataset.
+        ValueError: an unknown method, or the config lacks a piece named above.
     """
     if method not in METHODS:
         raise ValueError(f'unknown method {method!r}; choose from {METHODS}')
-    if dataset not in UNLABELED_KEYS:
-        raise ValueError(f'unknown dataset {dataset!r}; choose from {sorted(UNLABELED_KEYS)}')
     ann = f'annotations/{dataset}_{split}.json'
     unl = f'annotations/{dataset}_{split}_unlabeled.json'
-    opts = [f'train_cfg.max_iters={max_iters}', f'train_cfg.val_interval={val_interval}',
-            f'default_hooks.checkpoint.interval={max_iters}',
-            # the demo configs' cosine decay (after a 50-iteration warm-up) ends with training
-            f'param_scheduler.1.end={max(max_iters, DEMO_WARMUP + 1)}']
+    cfg.train_cfg.max_iters = max_iters
+    cfg.train_cfg.val_interval = val_interval
+    cfg.default_hooks.checkpoint.interval = max_iters
+    for sched in _named(cfg.param_scheduler, 'CosineAnnealingLR', 'param_scheduler'):
+        sched.end = max(max_iters, sched.get('begin', 0) + 1)
+    leaves = _leaf_datasets(cfg.train_dataloader.dataset)
+    labeled = [d for d in leaves if d.get('type') != 'UnlabeledFrameDataset']
+    if not labeled:
+        raise ValueError('the config has no labeled training dataset')
+    for d in labeled:
+        d.ann_file = ann
+    unlabeled = [d for d in leaves
+                 if d.get('type') == 'UnlabeledFrameDataset' and d.get('ann_file')]
     if method == 'semimultipose':
-        opts += [f'train_dataloader.dataset.datasets.0.ann_file={ann}',
-                 f'{UNLABELED_KEYS[dataset]}={unl}']
+        if not unlabeled:
+            raise ValueError('the SemiMultiPose config has no UnlabeledFrameDataset with an '
+                             'ann_file in train_dataloader')
+        unlabeled[0].ann_file = unl
     else:
-        opts += [f'train_dataloader.dataset.ann_file={ann}',
-                 f'train_dataloader.batch_size={labeled_batch}']
+        cfg.train_dataloader.batch_size = labeled_batch
     if method != 'directpose':
-        opts += [f'custom_hooks.0.fl_start={round(FL_FRACTION * max_iters)}']
-    if method == 'semimultipose':
-        opts += [f'custom_hooks.0.fu_start={round(FU_FRACTION * max_iters)}']
-    return opts
+        for hook in _named(cfg.custom_hooks, 'SemiMultiPoseHook', 'custom_hooks'):
+            hook.fl_start = round(FL_FRACTION * max_iters)
+            if method == 'semimultipose':
+                hook.fu_start = round(FU_FRACTION * max_iters)
+    return cfg
 
 
 def table1(final: Dict[Tuple[str, str], List[float]], methods: Sequence[str],

@@ -7,7 +7,8 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from projects.core.datasets.converters import honeybee, splits
+from projects.core.datasets.converters import honeybee
+from projects.core.fileio import write_json
 
 
 def load(path):
@@ -118,8 +119,27 @@ def test_malformed_file_errors_name_file_record_field(tmp_path, mutate, field):
 def test_never_overwrites_inputs(tmp_path, shared_data):
     with pytest.raises(ValueError, match='input folder'):
         honeybee.convert(osp.join(shared_data, 'honeybee'), osp.join(shared_data, 'honeybee'))
-    with pytest.raises(ValueError, match='overwrite the input'):
-        splits.write_json({}, str(tmp_path / 'x.json'), [str(tmp_path / 'x.json')])
+    with pytest.raises(ValueError, match='it is the input file'):
+        write_json({}, str(tmp_path / 'x.json'), [str(tmp_path / 'x.json')])
+
+
+def test_rerun_keeps_outputs_and_refuses_edited_ones(tmp_path, shared_data, honeybee_coco):
+    """A re-run writing the same splits succeeds; an edited (e.g. hand-labeled) split is not
+    replaced without overwrite=True."""
+    src = osp.join(shared_data, 'honeybee')
+    out = tmp_path / 'bee'
+    honeybee.convert(src, str(out))
+    test = out / 'annotations' / 'honeybee_test.json'
+    honeybee.convert(src, str(out))  # same content: nothing to do
+    edited = json.load(open(test))
+    edited['annotations'] = edited['annotations'][:3]
+    test.write_text(json.dumps(edited))
+    with pytest.raises(ValueError, match='honeybee_test.json: it exists with other content'):
+        honeybee.convert(src, str(out))
+    assert len(json.load(open(test))['annotations']) == 3
+    honeybee.convert(src, str(out), overwrite=True)
+    assert json.load(open(test)) == json.load(open(osp.join(honeybee_coco, 'annotations',
+                                                            'honeybee_test.json')))
 
 
 def test_download_checks_sha256(tmp_path, shared_data):

@@ -50,13 +50,42 @@ def test_draw_splits_errors():
         splits.draw_splits(coco, ['f00.png'], ['f01.png'], [2])
 
 
-def test_write_json_refuses_inputs(tmp_path):
-    p = tmp_path / 'a.json'
-    splits.write_json({'x': 1}, str(p))
-    assert json.load(open(p)) == {'x': 1}
-    with pytest.raises(ValueError, match='overwrite'):
-        splits.write_json({}, str(p), [str(p)])
-    assert json.load(open(p)) == {'x': 1}
+def test_random_draws_disjoint_seeded_reproducible():
+    pool = list(range(100))
+    draws = splits.random_draws(pool, 40, 40, 20, num_draws=3, seed=5)
+    for d, (lab, unl, test) in enumerate(draws):
+        assert (len(lab), len(unl), len(test)) == (40, 40, 20)
+        assert not (set(lab) & set(unl)) and not (set(lab) & set(test)) and \
+            not (set(unl) & set(test))
+        # the documented rule, recomputed
+        picked = random.Random(5 + d).sample(pool, 100)
+        assert lab == sorted(picked[:40]) and test == sorted(picked[80:])
+    assert draws[0] != draws[1]
+    # reproducible, and a draw does not change when more draws are asked for
+    assert splits.random_draws(pool, 40, 40, 20, num_draws=1, seed=5)[0] == draws[0]
+    with pytest.raises(ValueError, match='requested from 100'):
+        splits.random_draws(pool, 40, 40, 21)
+
+
+def test_fly_random_splits_on_real_clip(tmp_path, shared_data):
+    slp = osp.join(shared_data, 'fly', 'clip.slp')
+    written = sleap.convert_slp_random(slp, str(tmp_path), 3, 2, 2, num_draws=2, seed=1,
+                                       frames=range(0, 1500, 10))
+    pool = list(range(0, 1500, 10))
+    for d in range(2):
+        lab, unl, test = (json.load(open(written[f'rand3-d{d}{s}']))
+                          for s in ('', '_unlabeled', '_test'))
+        want = splits.random_draws(pool, 3, 2, 2, num_draws=2, seed=1)[d]
+        assert [[im['frame_idx'] for im in x['images']] for x in (lab, unl, test)] == \
+            [list(w) for w in want]
+        assert len(lab['annotations']) == 6 and len(test['annotations']) == 4
+        assert unl['annotations'] == []
+        for im in lab['images'] + unl['images'] + test['images']:
+            assert osp.isfile(tmp_path / 'images' / im['file_name'])
+    # a second run writes the same files (nothing to overwrite)
+    again = sleap.convert_slp_random(slp, str(tmp_path), 3, 2, 2, num_draws=2, seed=1,
+                                     frames=range(0, 1500, 10))
+    assert again == written
 
 
 def test_fly_protocol_splits_on_real_clip(tmp_path, shared_data):

@@ -122,3 +122,51 @@ def test_center_radius_limits_owned_cells():
     assert u.sum() == 3 and u[3, 4:7].all()  # columns 4, 5, 6 only
     out, _ = codec.decode(enc['box_heatmaps'], enc['offsets'])
     np.testing.assert_allclose(out[0], kpts[0], atol=1e-4)
+
+
+def test_heatmap_peaks_sub_cell_by_hand():
+    codec = make_codec(refine_radius=2.0, refine_thr=0.1)  # stride 4 x 4
+    heat = np.zeros((2, 12, 16), np.float32)
+    # keypoint 0: a peak of 1.0 at (row 5, col 7) with 0.5 at col 8 and 0.25 at row 6
+    heat[0, 5, 7], heat[0, 5, 8], heat[0, 6, 7] = 1.0, 0.5, 0.25
+    # keypoint 1: a peak below refine_thr is no peak
+    heat[1, 2, 2] = 0.05
+    peaks = codec.heatmap_peaks(heat)
+    assert len(peaks[0]) == 1 and len(peaks[1]) == 0
+    # x = (7 * 1.25 + 8 * 0.5) / 1.75, y = (5 * 1.5 + 6 * 0.25) / 1.75
+    np.testing.assert_allclose(peaks[0][0], [(7 * 1.25 + 8 * .5) / 1.75,
+                                             (5 * 1.5 + 6 * .25) / 1.75], rtol=1e-6)
+
+
+def test_refine_snaps_to_nearest_peak_within_radius():
+    codec = make_codec(refine_radius=2.0, refine_thr=0.1)  # stride 4
+    heat = np.zeros((2, 12, 16), np.float32)
+    heat[0, 5, 7], heat[0, 5, 8] = 1.0, 0.5      # peak at (7.333, 5) cells
+    heat[0, 5, 13] = 0.9                          # a second peak at (13, 5)
+    heat[1, 1, 1] = 0.8                           # far from every keypoint 1
+    # instance 0 regressed at (8, 6) cells -> nearest peak (7.333, 5), 1.2 cells away
+    # instance 1 regressed at (12, 4) -> (13, 5), 1.41 cells away
+    # keypoint 1 of both: the only peak is > 2 cells away: unchanged
+    kpts = np.array([[[32., 24.], [40., 40.]], [[48., 16.], [20., 20.]]], np.float32)
+    out = codec.refine(kpts, heat)
+    np.testing.assert_allclose(out[0, 0], [4 * 22 / 3, 20.], rtol=1e-6)
+    np.testing.assert_allclose(out[1, 0], [52., 20.], rtol=1e-6)
+    np.testing.assert_array_equal(out[:, 1], kpts[:, 1])
+    np.testing.assert_array_equal(kpts[0, 0], [32., 24.])  # the input is not modified
+
+
+def test_decode_with_refinement_reads_b1():
+    codec = make_codec(box_margin=0, keypoint_radius=0, center_radius=None, refine_radius=1.5)
+    kpts = np.array([[[10., 14.], [30., 30.]]], np.float32)
+    enc = codec.encode(kpts)
+    box_probs, offsets = enc['box_heatmaps'], enc['offsets'] + 0.3  # regression off by 0.3
+    heat = np.zeros((2, 12, 16), np.float32)
+    heat[0, 3, 2], heat[0, 3, 3] = 1.0, 1.0       # peak plateau: centroid (2.5, 3) = (10, 12)
+    with pytest.raises(ValueError, match='needs B1'):
+        codec.decode(box_probs, offsets)
+    out, _ = codec.decode(box_probs, offsets, heat)
+    np.testing.assert_allclose(out[0, 0], [10., 12.], atol=1e-5)
+    # keypoint 1 has no B1 peak: its regressed position (cells + 0.3) stays
+    np.testing.assert_allclose(out[0, 1], [30. + 1.2, 30. + 1.2], atol=1e-4)
+    plain = make_codec(box_margin=0, keypoint_radius=0)
+    np.testing.assert_allclose(plain.decode(box_probs, offsets)[0][0, 1], out[0, 1], atol=1e-5)

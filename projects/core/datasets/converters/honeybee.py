@@ -23,7 +23,8 @@ import shutil
 import urllib.request
 from typing import Dict, List, Optional, Sequence
 
-from .splits import draw_splits, subset, write_json  # noqa: F401 (subset: public here too)
+from ...fileio import write_json
+from .splits import draw_splits, subset  # noqa: F401 (subset: public here too)
 
 KEYPOINT_NAMES = ('Tail', 'Head', 'Thorax', 'RAnt', 'LAnt')
 SKELETON = [[1, 3], [3, 2], [2, 4], [2, 5]]  # 1-based, as published
@@ -262,7 +263,7 @@ def download(dest: str, url: str = BEEPOSE_URL, checksums: Optional[Dict[str, st
 
 
 def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
-            link_images: bool = True) -> Dict[str, str]:
+            link_images: bool = True, overwrite: bool = False) -> Dict[str, str]:
     """Convert a published honeybee folder into ``out_dir``.
 
     Writes ``out_dir/annotations/honeybee_<split>.json`` for every split of
@@ -272,6 +273,8 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
     Args:
         src (str): folder holding ``annotations/train_bee_annotations2018.json`` and ``train/``.
         out_dir (str): output folder; must not be ``src``.
+        overwrite (bool): replace existing split files whose content differs (a re-run that
+            writes the same content needs no ``overwrite``).
 
     Returns:
         dict: split name to written path.
@@ -280,6 +283,8 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
         HoneybeeFormatError: a malformed annotation file.
         FileNotFoundError: a missing input.
         ValueError: ``out_dir`` would overwrite the inputs.
+        projects.core.fileio.UnsafeOutputError: an output exists with other content (without
+            ``overwrite``) or resolves, through a link, outside ``out_dir``.
     """
     ann_path = osp.join(src, ANNOTATION_FILE)
     img_dir = osp.join(src, 'train')
@@ -300,7 +305,7 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
     written = {}
     for name, obj in splits.items():
         path = osp.join(out_dir, 'annotations', f'honeybee_{name}.json')
-        write_json(obj, path, [ann_path])
+        write_json(obj, path, [ann_path], root=out_dir, overwrite=overwrite)
         written[name] = path
     link = osp.join(out_dir, 'images')
     if link_images and not (osp.islink(link) and

@@ -6,14 +6,15 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from ..video import extract_frames, video_info
-from .splits import draw_splits, write_json
+from ...fileio import check_folder, write_json
+from .splits import draw_splits, random_draws, random_split_files
 
 
 def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 frame_indices: Optional[Sequence[int]] = None,
                 keypoint_names: Optional[Sequence[str]] = None,
                 split_name: str = 'all', image_ext: str = 'png',
-                name: Optional[str] = None) -> str:
+                name: Optional[str] = None, overwrite: bool = False) -> str:
     """Convert a SLEAP labels file to COCO keypoints with one annotation per animal.
 
     * keypoints follow ``keypoint_names`` (default: the skeleton's node order), mapped by name;
@@ -31,6 +32,8 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
         keypoint_names (sequence, optional): output keypoint order by node name.
         split_name (str): output file is ``annotations/<name>_<split_name>.json``.
         name (str, optional): prefix of the output file (default: the video's file stem).
+        overwrite (bool): replace existing outputs whose content differs (see
+            :func:`projects.core.fileio.check_output`).
 
     Returns:
         str: path of the written JSON.
@@ -39,6 +42,9 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
         FileNotFoundError: the labels or the video are missing.
         ValueError: a node named in ``keypoint_names`` is not in the skeleton, or the file holds
             more than one video or skeleton.
+        projects.core.fileio.UnsafeOutputError: an output would replace an input or other
+            content, or ``out_dir/images`` / ``out_dir/annotations`` resolve outside ``out_dir``
+            (e.g. the image link another converter made).
     """
     import sleap_io as sio
 
@@ -75,8 +81,11 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
     tracks = [t.name for t in labels.tracks]
     stem = osp.splitext(osp.basename(video_path))[0]
     img_dir = osp.join(out_dir, 'images')
+    out = osp.join(out_dir, 'annotations', f'{name or stem}_{split_name}.json')
+    check_folder(osp.dirname(out), out_dir)  # before any frame is decoded
     file_names = extract_frames(video_path, img_dir, [lf.frame_idx for lf in frames],
-                                pattern='{stem}_{index:06d}.' + image_ext)
+                                pattern='{stem}_{index:06d}.' + image_ext, root=out_dir,
+                                overwrite=overwrite)
     _, w, h, _ = video_info(video_path)
 
     images: List[Dict] = []
@@ -107,15 +116,15 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 images=images, annotations=anns,
                 categories=[dict(id=1, name='animal', supercategory='animal',
                                  keypoints=names, skeleton=[list(e) for e in skel])])
-    out = osp.join(out_dir, 'annotations', f'{name or stem}_{split_name}.json')
-    write_json(coco, out, [slp_path, video_path])
+    write_json(coco, out, [slp_path, video_path], root=out_dir, overwrite=overwrite)
     return out
 
 
 def convert_slp_protocol(slp_path: str, out_dir: str, test_frames: Sequence[int],
                          pool_frames: Sequence[int], sizes: Sequence[int] = (5, ),
                          num_draws: int = 5, seed: int = 0, name: str = 'fly',
-                         video_path: Optional[str] = None) -> Dict[str, str]:
+                         video_path: Optional[str] = None,
+                         overwrite: bool = False) -> Dict[str, str]:
     """SemiMultiPose-style splits of one labeled SLEAP clip (Blau et al., section 5, fly data).
 
     The frames ``test_frames`` are held out for testing; ``sizes`` labeled frames are drawn
@@ -138,7 +147,8 @@ def convert_slp_protocol(slp_path: str, out_dir: str, test_frames: Sequence[int]
     if overlap:
         raise ValueError(f'{slp_path}: test and training frames overlap: {overlap[:5]}')
     all_path = convert_slp(slp_path, out_dir, video_path=video_path,
-                           frame_indices=test_frames + pool_frames, split_name='all', name=name)
+                           frame_indices=test_frames + pool_frames, split_name='all', name=name,
+                           overwrite=overwrite)
     with open(all_path) as f:
         coco = json.load(f)
     by_idx = {im['frame_idx']: im['file_name'] for im in coco['images']}
@@ -150,6 +160,56 @@ def convert_slp_protocol(slp_path: str, out_dir: str, test_frames: Sequence[int]
     written = dict(all=all_path)
     for split, obj in out.items():
         path = osp.join(out_dir, 'annotations', f'{name}_{split}.json')
-        write_json(obj, path, [slp_path])
+        write_json(obj, path, [slp_path], root=out_dir, overwrite=overwrite)
+        written[split] = path
+    return written
+
+
+def convert_slp_random(slp_path: str, out_dir: str, num_labeled: int = 40,
+                       num_unlabeled: int = 40, num_test: int = 20, num_draws: int = 5,
+                       seed: int = 0, name: str = 'fly', frames: Optional[Sequence[int]] = None,
+                       video_path: Optional[str] = None,
+                       overwrite: bool = False) -> Dict[str, str]:
+    """SemiMultiPose's random fly splits of one labeled SLEAP clip (Blau et al., section 5).
+
+    For each draw, ``num_labeled`` labeled, ``num_unlabeled`` unlabeled and ``num_test`` test
+    frames are drawn at random from the clip's labeled frame indices (``frames``, default all)
+    with :func:`.splits.random_draws`; only the drawn frames are extracted. Writes
+    ``annotations/<name>_rand<L>-d<d>.json``, ``..._unlabeled.json`` and ``..._test.json``.
+    Frames drawn at random from one clip can be neighbours in time (near-copies at 25 fps), as
+    in the paper.
+
+    Returns:
+        dict: split name to written path.
+
+    Raises:
+        ValueError: more frames requested than the clip has labeled.
+        FileNotFoundError, projects.core.fileio.UnsafeOutputError: as :func:`convert_slp`.
+    """
+    import sleap_io as sio
+    if not osp.isfile(slp_path):
+        raise FileNotFoundError(f'SLEAP labels {slp_path} do not exist')
+    labeled = sorted(lf.frame_idx for lf in sio.load_slp(slp_path).labeled_frames
+                     if len(lf.user_instances))
+    if frames is not None:
+        keep = set(int(i) for i in frames)
+        labeled = [i for i in labeled if i in keep]
+    try:
+        draws = random_draws(labeled, num_labeled, num_unlabeled, num_test, num_draws, seed)
+    except ValueError as e:
+        raise ValueError(f'{slp_path}: {e} labeled frames') from e
+    used = sorted({i for draw in draws for part in draw for i in part})
+    all_path = convert_slp(slp_path, out_dir, video_path=video_path, frame_indices=used,
+                           split_name='random_all', name=name, overwrite=overwrite)
+    with open(all_path) as f:
+        coco = json.load(f)
+    by_idx = {im['frame_idx']: im['file_name'] for im in coco['images']}
+    out = random_split_files(
+        coco, [tuple([by_idx[i] for i in part] for part in draw) for draw in draws],
+        num_labeled)
+    written = dict(random_all=all_path)
+    for split, obj in out.items():
+        path = osp.join(out_dir, 'annotations', f'{name}_{split}.json')
+        write_json(obj, path, [slp_path], root=out_dir, overwrite=overwrite)
         written[split] = path
     return written

@@ -1,15 +1,13 @@
-"""Training/test splits of COCO keypoint files with few labeled frames, and safe JSON writes.
+"""Training/test splits of COCO keypoint files with few labeled frames.
 
 Shared by the honeybee and SLEAP converters: a held-out test set, a pool of training frames,
 seeded draws of ``n`` labeled frames from the pool, and for each draw an ``_unlabeled`` set made
 of the pool frames that were not drawn (labels dropped) plus any extra unlabeled frames.
+Converters write them with :func:`projects.core.fileio.write_json`.
 """
 import copy
-import json
-import os
-import os.path as osp
 import random
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 
 def subset(coco: Dict, file_names: Sequence[str], keep_annotations: bool = True) -> Dict:
@@ -78,20 +76,55 @@ def draw_splits(coco: Dict, test: Sequence[str], pool: Sequence[str], sizes: Seq
     return splits
 
 
-def write_json(obj: Dict, path: str, sources: Sequence[str] = ()) -> None:
-    """Write ``obj`` to ``path`` atomically (a temporary file, then ``os.replace``).
+def random_draws(pool: Sequence, num_labeled: int, num_unlabeled: int, num_test: int,
+                 num_draws: int = 5, seed: int = 0) -> List[Tuple[list, list, list]]:
+    """Labeled, unlabeled and test items drawn at random from one pool, once per draw.
+
+    SemiMultiPose's fly protocol (Blau et al., section 5: 40 labeled, 40 unlabeled and 20 test
+    frames drawn at random from the labeled clip): draw ``d`` takes
+    ``random.Random(seed + d).sample(sorted(set(pool)), L + U + T)`` and splits it in that order
+    into ``L`` labeled, ``U`` unlabeled and ``T`` test items (each sorted), so the three sets
+    are disjoint and a draw does not change when more draws are added.
+
+    Returns:
+        list: per draw, ``(labeled, unlabeled, test)`` lists.
 
     Raises:
-        ValueError: ``path`` is one of the input files ``sources``.
+        ValueError: a negative count, or ``L + U + T`` exceeds the pool.
     """
-    real = osp.realpath(path)
-    if any(osp.realpath(s) == real for s in sources):
-        raise ValueError(f'refusing to overwrite the input file {path}')
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = f'{path}.{os.getpid()}.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f)
-    os.replace(tmp, path)  # a reader never sees a half-written file
+    pool = sorted(set(pool))
+    need = num_labeled + num_unlabeled + num_test
+    if min(num_labeled, num_unlabeled, num_test) < 0 or need > len(pool):
+        raise ValueError(f'{num_labeled} labeled + {num_unlabeled} unlabeled + {num_test} test '
+                         f'items requested from {len(pool)}')
+    out = []
+    for d in range(num_draws):
+        picked = random.Random(seed + d).sample(pool, need)
+        out.append((sorted(picked[:num_labeled]),
+                    sorted(picked[num_labeled:num_labeled + num_unlabeled]),
+                    sorted(picked[num_labeled + num_unlabeled:])))
+    return out
 
 
-__all__: List[str] = ['subset', 'draw_splits', 'write_json']
+def random_split_files(coco: Dict, draws: Sequence[Tuple[list, list, list]],
+                       num_labeled: int) -> Dict[str, Dict]:
+    """COCO dicts of :func:`random_draws` over file names: for draw ``d``, ``rand{L}-d{d}``
+    (labeled), ``rand{L}-d{d}_unlabeled`` (labels dropped) and ``rand{L}-d{d}_test``.
+
+    Raises:
+        ValueError: a drawn file name is missing from ``coco``.
+    """
+    names = {im['file_name'] for im in coco['images']}
+    out = {}
+    for d, (lab, unl, test) in enumerate(draws):
+        missing = sorted(set(lab + unl + test) - names)
+        if missing:
+            raise ValueError(f'frames missing from the COCO images: {missing[:5]}')
+        name = f'rand{num_labeled}-d{d}'
+        out[name] = subset(coco, lab)
+        out[f'{name}_unlabeled'] = subset(coco, unl, keep_annotations=False)
+        out[f'{name}_test'] = subset(coco, test)
+    return out
+
+
+__all__: List[str] = ['subset', 'draw_splits', 'random_draws', 'random_split_files']

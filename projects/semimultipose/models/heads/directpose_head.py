@@ -193,9 +193,13 @@ class DirectPoseHead(BaseHead):
         heatmaps, box_heatmaps, offsets = self.forward(feats)
         box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
         offsets = offsets.detach().cpu().numpy()
+        # B1 is read only by the codec's optional heatmap refinement
+        kpt_probs = torch.sigmoid(heatmaps).detach().cpu().numpy() \
+            if getattr(self.decoder, 'refine_radius', None) is not None else [None] * len(box_probs)
         preds = []
         for i in range(box_probs.shape[0]):
-            kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i])
+            kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i],
+                                                                    kpt_probs[i])
             bboxes = np.concatenate([kpts.min(1), kpts.max(1)], axis=1) if len(kpts) else \
                 np.zeros((0, 4), np.float32)
             preds.append(InstanceData(keypoints=kpts, keypoint_scores=kscores,

@@ -1,5 +1,5 @@
 """SemiMultiPose head: DirectPose plus the fusion losses of section 3.3 (eqs. 8-10)."""
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 from torch import Tensor
 
@@ -27,20 +27,39 @@ class SemiMultiPoseHead(DirectPoseHead):
     :meth:`unlabeled_loss`). ``alpha`` and ``beta`` are attributes, 0 until the
     :class:`~projects.semimultipose.engine.SemiMultiPoseHook` switches them on.
 
+    When a batch yields no pseudo keypoint, G~ is all zeros and ``L_f`` would push every cell
+    of A towards 0 with the positive-count normaliser clamped at 1 (about 100 times the
+    gradient of ``L_a``); the fusion loss is then 0 (a guard; the paper does not say).
+
     Args:
         delta (float): threshold on sigmoid(B) for pseudo keypoints (paper: 0.05).
-        fusion_sigma (float): width of the Gaussian of G~, in cells.
-        fusion_radius (int): half-size of the window rendered per pseudo keypoint, in cells.
+        fusion_shape (str): shape of G~, ``'window'`` (G's window valued v, the default) or
+            ``'gaussian'`` (see :func:`render_pseudo_heatmaps`).
+        fusion_sigma (float): width of the Gaussian of G~, in cells (``'gaussian'``).
+        fusion_radius (int, optional): window half-width (``'window'``; default: the codec's
+            ``keypoint_radius``, so G~ has G's size) or rendered half-size (``'gaussian'``;
+            default 2), in cells.
+        pseudo_peak_kernel (int, optional): keep only pseudo keypoints at local maxima of B2
+            (see :func:`pseudo_keypoints`); ``None``: the paper's rule.
         loss_fusion (dict): the score-weighted focal loss (gamma = 2, kappa = 0.25).
         **kwargs: the arguments of :class:`DirectPoseHead`.
     """
 
-    def __init__(self, delta: float = 0.05, fusion_sigma: float = 1.0, fusion_radius: int = 2,
+    def __init__(self, delta: float = 0.05, fusion_shape: str = 'window',
+                 fusion_sigma: float = 1.0, fusion_radius: Optional[int] = None,
+                 pseudo_peak_kernel: Optional[int] = None,
                  loss_fusion: ConfigType = dict(type='DirectPoseFocalLoss'), **kwargs) -> None:
         super().__init__(**kwargs)
+        if fusion_shape not in ('window', 'gaussian'):
+            raise ValueError(f"fusion_shape must be 'window' or 'gaussian', got {fusion_shape!r}")
         self.delta = delta
+        self.fusion_shape = fusion_shape
         self.fusion_sigma = fusion_sigma
+        if fusion_radius is None:
+            fusion_radius = getattr(self.decoder, 'keypoint_radius', 1) \
+                if fusion_shape == 'window' else 2
         self.fusion_radius = fusion_radius
+        self.pseudo_peak_kernel = pseudo_peak_kernel
         self.loss_fusion = MODELS.build(loss_fusion)
         self.alpha = 0.0
         self.beta = 0.0
@@ -52,9 +71,12 @@ class SemiMultiPoseHead(DirectPoseHead):
     def fusion_loss(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> Tensor:
         """Eq. 9 for outputs ``(A, B, D)`` of :meth:`forward`; a scalar."""
         heatmaps, box_heatmaps, offsets = outputs
-        points = pseudo_keypoints(box_heatmaps, offsets, self.delta, self.offset_scale)
+        points = pseudo_keypoints(box_heatmaps, offsets, self.delta, self.offset_scale,
+                                  self.pseudo_peak_kernel)
+        if points.xy.shape[0] == 0:  # no target at all: no signal (see the class docstring)
+            return heatmaps.sum() * 0.0 + offsets.sum() * 0.0
         target = render_pseudo_heatmaps(points, heatmaps.shape, self.fusion_sigma,
-                                        self.fusion_radius)
+                                        self.fusion_radius, self.fusion_shape)
         return self.loss_fusion(heatmaps, target)
 
     def labeled_extra_losses(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> Dict[str, Tensor]:

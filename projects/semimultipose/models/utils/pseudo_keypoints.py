@@ -1,7 +1,8 @@
 """Pseudo keypoints read from B2 and B3 (SemiMultiPose, Blau et al., section 3.3, eq. 8)."""
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 import torch
+from mmpose.codecs.utils import batch_heatmap_nms
 from torch import Tensor
 
 
@@ -25,7 +26,8 @@ class PseudoKeypoints(NamedTuple):
 
 
 def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
-                     offset_scale: float = 1.0) -> PseudoKeypoints:
+                     offset_scale: float = 1.0,
+                     peak_kernel: Optional[int] = None) -> PseudoKeypoints:
     """Select pseudo keypoints: eq. 8, ``y_{n,k} = (D_{n,k} + M)(s)`` with ``s`` and ``v``.
 
     ``s`` are the locations where ``sigmoid(B_{n,k}) > delta`` (hard threshold, eq. 2 applied to
@@ -39,6 +41,14 @@ def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
             cells divided by ``offset_scale`` (the codec's convention).
         delta (float): threshold on sigmoid(B) (paper: 0.05).
         offset_scale (float): the codec's offset scale.
+        peak_kernel (int, optional): when set (odd), keep only the locations where sigmoid(B)
+            is also the maximum of its ``peak_kernel x peak_kernel`` neighbourhood (MMPose's
+            ``batch_heatmap_nms``). Not in the paper (``None``: every location above delta).
+            Why: with FCOS centre sampling (the codec's ``center_radius``), B2 is trained
+            positive, and B3's offsets are trained, only on the cells near each animal's
+            centre; delta = 0.05 also lets through the ring of weaker B2 cells around them,
+            whose offsets were never trained (measured: 55-81 % of the pseudo keypoints in the
+            CPU runs). B2's peak lies on the trained centre cells.
 
     Returns:
         PseudoKeypoints: the selected points, possibly none (``P = 0``).
@@ -51,7 +61,10 @@ def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
         raise ValueError(f'pseudo_keypoints: B is {tuple(box_logits.shape)}, so D must be '
                          f'{(n, 2 * k, h, w)}, got {tuple(offsets.shape)}')
     conf = torch.sigmoid(box_logits.detach())
-    b, kk, iy, ix = torch.nonzero(conf > delta, as_tuple=True)
+    keep = conf > delta
+    if peak_kernel is not None:
+        keep &= batch_heatmap_nms(conf, peak_kernel) > 0
+    b, kk, iy, ix = torch.nonzero(keep, as_tuple=True)
     d = offsets.view(n, k, 2, h, w)
     dx = d[b, kk, 0, iy, ix] * offset_scale
     dy = d[b, kk, 1, iy, ix] * offset_scale
@@ -61,39 +74,63 @@ def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
 
 
 def render_pseudo_heatmaps(points: PseudoKeypoints, shape, sigma: float = 1.0,
-                           radius: int = 2) -> Tensor:
+                           radius: int = 2, mode: str = 'gaussian') -> Tensor:
     r"""Build the target map :math:`\tilde G` of eq. 9 from pseudo keypoints.
 
-    Each pseudo keypoint ``j`` (image ``n``, type ``k``, position ``y_j``, confidence ``v_j``)
-    contributes ``v_j * exp(-||p - y_j||^2 / (2 sigma^2))`` at the cells ``p`` within ``radius``
-    cells of its nearest cell; overlapping contributions are combined by their maximum. The
-    result lies in [0, 1], is a function of ``y`` (differentiable) and of ``v`` (constant), and
-    is the soft target of the score-weighted focal loss FocalLoss_v. A Gaussian of width
-    ``sigma`` is the smooth counterpart of G's square window (the paper does not specify the
-    shape of :math:`\tilde G`).
+    Each pseudo keypoint ``j`` (image ``n``, type ``k``, position ``y_j`` in cells, confidence
+    ``v_j``) contributes ``v_j * w(p - y_j)`` at cell ``p``; overlapping contributions are
+    combined by their maximum. The result lies in [0, 1], is a function of ``y``
+    (differentiable, so the gradient reaches B3 as eq. 8 intends) and of ``v`` (constant), and is
+    the soft target of the score-weighted focal loss FocalLoss_v. The paper does not give the
+    shape of :math:`\tilde G`; two are offered:
+
+    * ``mode='window'``: G's shape (eq. 3: a ``(2r+1) x (2r+1)`` window of ones, ``r =
+      radius``) valued ``v``, anti-aliased so that it moves smoothly with ``y``: ``w`` is the
+      fraction of cell ``p`` covered by the square of side ``2r+1`` centred at ``y``,
+      ``w = prod_axes clamp(r + 1 - |p - y|, 0, 1)``. For ``y`` on a cell centre this is exactly
+      G's window valued ``v``; for ``y = c + 0.3`` (one axis, ``r = 1``) the cells
+      ``c-1 .. c+2`` get ``0.7, 1, 1, 0.3``. A perfect B1 (``A`` equal to G) then agrees with
+      :math:`\tilde G` of a perfect B2/B3, so ``L_fl`` does not pull against ``L_a``.
+    * ``mode='gaussian'``: ``w = exp(-||p - y||^2 / (2 sigma^2))`` at the cells within
+      ``radius`` of ``y``'s nearest cell (the former default; its 5x5 Gaussian differs from
+      G's 3x3 window).
 
     Args:
         points (PseudoKeypoints): from :func:`pseudo_keypoints`.
         shape (tuple): ``(N, K, H, W)`` of the map.
-        sigma (float): Gaussian width in cells.
-        radius (int): half-size of the window written around each point, in cells.
+        sigma (float): Gaussian width in cells (``'gaussian'`` only).
+        radius (int): window half-width ``r`` (``'window'``) or the half-size of the cells
+            written around each point (``'gaussian'``), in cells.
+        mode (str): ``'window'`` or ``'gaussian'``.
 
     Returns:
         Tensor: ``(N, K, H, W)`` map :math:`\tilde G`.
+
+    Raises:
+        ValueError: an unknown ``mode``.
     """
+    if mode not in ('window', 'gaussian'):
+        raise ValueError(f"render_pseudo_heatmaps: mode must be 'window' or 'gaussian', got "
+                         f'{mode!r}')
     n, k, h, w = shape
     xy = points.xy
     out = xy.new_zeros(n * k * h * w)
     if xy.shape[0] == 0:
         return out.view(n, k, h, w) + 0 * xy.sum()
-    offs = torch.arange(-radius, radius + 1, device=xy.device)
+    reach = radius + 1 if mode == 'window' else radius
+    offs = torch.arange(-reach, reach + 1, device=xy.device)
     oy, ox = torch.meshgrid(offs, offs, indexing='ij')
     centre = torch.floor(xy.detach() + 0.5).long()  # (P, 2)
     cx = centre[:, 0, None] + ox.reshape(1, -1)  # (P, W2)
     cy = centre[:, 1, None] + oy.reshape(1, -1)
     valid = (cx >= 0) & (cx < w) & (cy >= 0) & (cy < h)
-    d2 = (cx.to(xy.dtype) - xy[:, :1]) ** 2 + (cy.to(xy.dtype) - xy[:, 1:]) ** 2
-    val = points.score[:, None] * torch.exp(-d2 / (2 * sigma ** 2))
+    dx = cx.to(xy.dtype) - xy[:, :1]
+    dy = cy.to(xy.dtype) - xy[:, 1:]
+    if mode == 'window':
+        wgt = (radius + 1 - dx.abs()).clamp(0, 1) * (radius + 1 - dy.abs()).clamp(0, 1)
+    else:
+        wgt = torch.exp(-(dx ** 2 + dy ** 2) / (2 * sigma ** 2))
+    val = points.score[:, None] * wgt
     flat = ((points.batch[:, None] * k + points.kpt[:, None]) * h + cy.clamp(0, h - 1)) * w + \
         cx.clamp(0, w - 1)
     out = out.scatter_reduce(0, flat[valid], val[valid], reduce='amax', include_self=True)
