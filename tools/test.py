@@ -14,6 +14,9 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.hooks import Hook  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from projects.core.engine.config_check import (check_cfg_options,  # noqa: E402
+                                               check_hook_args)
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Evaluate a pose model')
@@ -63,7 +66,9 @@ def merge_args(cfg, args):
         else:
             cfg.test_evaluator = [cfg.test_evaluator, dump_metric]
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options)  # a typo is refused before anything runs
         cfg.merge_from_dict(args.cfg_options)
+    check_hook_args(cfg)
     return cfg
 
 
@@ -73,6 +78,9 @@ def main():
     from projects.core.engine import setup_cpu_distributed
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    # MMEngine loads non-strictly: refuse a checkpoint of another model before testing
+    from projects.core.checkpoint import check_checkpoint_fits
+    check_checkpoint_fits(runner.model, args.checkpoint, cfg.get('load_from_allow', ()))
     if args.out:
         out = args.out
 

@@ -13,6 +13,9 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from projects.core.engine.config_check import (check_cfg_options,  # noqa: E402
+                                               check_hook_args)
+
 
 def parse_args():
     parser = argparse.ArgumentParser(description='Train a pose model')
@@ -59,9 +62,13 @@ def merge_args(cfg, args):
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
-        cfg.resume = True
-        cfg.load_from = None
+        # the newest checkpoint that loads (a truncated newest one is skipped with a warning)
+        from projects.core.checkpoint import find_resume_checkpoint
+        cfg.load_from = find_resume_checkpoint(cfg.work_dir)
+        cfg.resume = cfg.load_from is not None
     elif args.resume is not None:
+        from projects.core.checkpoint import check_loadable
+        check_loadable(args.resume)
         cfg.resume = True
         cfg.load_from = args.resume
     if args.auto_scale_lr:
@@ -77,7 +84,9 @@ def merge_args(cfg, args):
         cfg.default_hooks.visualization.out_dir = args.show_dir
         cfg.default_hooks.visualization.interval = args.interval
     if args.cfg_options is not None:
+        check_cfg_options(cfg, args.cfg_options)  # a typo is refused before anything runs
         cfg.merge_from_dict(args.cfg_options)
+    check_hook_args(cfg)
     return cfg
 
 
@@ -89,6 +98,10 @@ def main():
     from projects.core.engine import setup_cpu_distributed
     setup_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
+    if cfg.get('load_from') and not cfg.get('resume'):
+        # MMEngine loads non-strictly: refuse a checkpoint of another model before training
+        from projects.core.checkpoint import check_checkpoint_fits
+        check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))
     runner.train()
 
 

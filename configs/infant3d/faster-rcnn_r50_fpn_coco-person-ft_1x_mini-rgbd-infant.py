@@ -8,6 +8,9 @@ _base_ = ['./faster-rcnn_r50_fpn_1x_coco-person.py']
 metainfo = dict(classes=('infant', ), palette=[(220, 20, 60)])
 data_root = 'data/mini_rgbd/'
 model = dict(roi_head=dict(bbox_head=dict(num_classes=1)))
+# the layers that differ from the COCO checkpoint on purpose (tools/train.py and tools/test.py
+# refuse every other key that does not fit)
+load_from_allow = [r'roi_head\.bbox_head\.fc_(cls|reg)\.']
 train_cfg = dict(max_epochs=4, val_interval=1)
 optim_wrapper = dict(optimizer=dict(lr=0.005))
 param_scheduler = [

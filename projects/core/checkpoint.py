@@ -16,8 +16,12 @@ module
 
 Imported by :mod:`projects.core`, hence by every config's ``custom_imports``, so checkpoints
 written by PoseBridge runs load back with ``weights_only=True``.
+
+:func:`check_checkpoint_fits` refuses a checkpoint that does not fit the model (MMEngine loads
+non-strictly and only logs what it skipped).
 """
 import copyreg
+from typing import Optional, Sequence
 
 import numpy as np
 import torch
@@ -57,3 +61,146 @@ def register_safe_globals() -> None:
 
 
 register_safe_globals()
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint does not fit the model it is loaded into."""
+
+
+def _model_of(model):
+    from mmengine.model import is_model_wrapper
+    return model.module if is_model_wrapper(model) else model
+
+
+def checkpoint_mismatch(model, state_dict: dict, allow: Sequence[str] = ()) -> dict:
+    """Keys of ``state_dict`` that do not fit ``model``, outside the ``allow`` patterns.
+
+    Args:
+        model (nn.Module): the model (a DDP wrapper is unwrapped).
+        state_dict (dict): parameter name to tensor (``module.`` prefixes are stripped, as
+            MMEngine's ``load_checkpoint`` does).
+        allow (sequence of str): regular expressions (``re.match``) of keys that may be missing,
+            unexpected or mis-sized (e.g. a transfer's re-initialised head, ``'head\\.'``).
+
+    Returns:
+        dict: ``missing`` (in the model, not in the checkpoint), ``unexpected`` (the reverse)
+        and ``mis_sized`` (``(key, checkpoint shape, model shape)``), each a sorted list.
+    """
+    import re
+    own = _model_of(model).state_dict()
+    theirs = {re.sub(r'^module\.', '', k): v for k, v in state_dict.items()}
+    ok = [re.compile(p) for p in allow]
+
+    def allowed(k):
+        return any(p.match(k) for p in ok)
+
+    missing = sorted(k for k in own if k not in theirs and not allowed(k))
+    unexpected = sorted(k for k in theirs if k not in own and not allowed(k))
+    mis_sized = sorted((k, tuple(theirs[k].shape), tuple(own[k].shape)) for k in own
+                       if k in theirs and hasattr(theirs[k], 'shape') and
+                       tuple(theirs[k].shape) != tuple(own[k].shape) and not allowed(k))
+    return dict(missing=missing, unexpected=unexpected, mis_sized=mis_sized)
+
+
+def check_checkpoint_fits(model, checkpoint: str, allow: Sequence[str] = ()) -> None:
+    """Raise unless ``checkpoint`` fits ``model`` (every key present with its shape).
+
+    Used by ``tools/test.py`` and by ``tools/train.py`` for ``load_from``: MMEngine loads
+    non-strictly and only logs what it skipped, so a checkpoint of another model would
+    otherwise be evaluated (or fine-tuned) as if it were this one.
+
+    Args:
+        model (nn.Module): the built model.
+        checkpoint (str): path or URL (read with MMEngine's ``CheckpointLoader``).
+        allow (sequence of str): key patterns allowed not to fit (see
+            :func:`checkpoint_mismatch`); what they cover is logged.
+
+    Raises:
+        CheckpointMismatchError: keys missing, unexpected or mis-sized; the message names the
+            checkpoint, the counts and the first keys of each kind.
+    """
+    from mmengine.logging import print_log
+    from mmengine.runner import CheckpointLoader
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    bad = checkpoint_mismatch(model, state, allow)
+    if allow:
+        loose = checkpoint_mismatch(model, state)
+        n = sum(len(v) for v in loose.values()) - sum(len(v) for v in bad.values())
+        print_log(f'{checkpoint}: {n} keys not loaded, allowed by {list(allow)}',
+                  logger='current')
+    if not any(bad.values()):
+        return
+    parts = []
+    for kind, keys in bad.items():
+        if keys:
+            first = ', '.join(
+                f'{k[0]} (checkpoint {k[1]}, model {k[2]})' if kind == 'mis_sized' else k
+                for k in keys[:3])
+            parts.append(f'{len(keys)} {kind.replace("_", "-")} (first: {first})')
+    raise CheckpointMismatchError(
+        f'checkpoint {checkpoint} does not fit the model {type(_model_of(model)).__name__}: '
+        + '; '.join(parts) + '. Is it the checkpoint of this config? Keys that may differ on '
+        'purpose (a re-initialised head) go in the config as load_from_allow = [regex, ...]')
+
+
+def _loadable(path: str) -> Optional[str]:
+    """``None`` if ``path`` loads with ``torch.load(weights_only=True)``, else the reason."""
+    try:
+        torch.load(path, map_location='cpu', weights_only=True)
+    except Exception as e:  # noqa: BLE001 - truncated, empty, not a checkpoint
+        return f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'[:200]
+    return None
+
+
+def find_resume_checkpoint(work_dir: str) -> Optional[str]:
+    """The newest checkpoint of ``work_dir`` that loads, for ``--resume`` without a path.
+
+    Candidates, newest first: the file named in ``last_checkpoint``, then ``iter_*.pth`` /
+    ``epoch_*.pth`` by decreasing number. A candidate that is missing or does not load (a run
+    killed while saving, a truncated copy) is skipped with a warning that names it, so training
+    resumes from the intact older checkpoint instead of failing.
+
+    Returns:
+        str or None: the checkpoint to resume from; ``None`` when ``work_dir`` holds none.
+
+    Raises:
+        RuntimeError: checkpoints exist but none loads; the message names each with its error.
+    """
+    import glob
+    import os.path as osp
+    import re
+    import warnings
+    cands = []
+    last = osp.join(work_dir, 'last_checkpoint')
+    if osp.isfile(last):
+        named = open(last).read().strip()
+        if named:
+            cands.append(named if osp.isabs(named) else osp.join(work_dir, osp.basename(named)))
+    numbered = glob.glob(osp.join(work_dir, 'iter_*.pth')) + \
+        glob.glob(osp.join(work_dir, 'epoch_*.pth'))
+    numbered.sort(key=lambda p: int(re.findall(r'(\d+)\.pth$', p)[0]), reverse=True)
+    cands += [p for p in numbered if p not in cands]
+    if not cands:
+        return None
+    broken = []
+    for path in cands:
+        why = 'missing' if not osp.isfile(path) else _loadable(path)
+        if why is None:
+            if broken:
+                warnings.warn(f'resuming from {path}: newer checkpoints do not load ('
+                              + '; '.join(f'{p}: {w}' for p, w in broken) + ')')
+            return path
+        broken.append((path, why))
+    raise RuntimeError(f'no checkpoint in {work_dir} loads: '
+                       + '; '.join(f'{p}: {w}' for p, w in broken))
+
+
+def check_loadable(path: str) -> None:
+    """Raise ``RuntimeError`` naming ``path`` when it does not load as a checkpoint (torch's
+    own corruption errors do not name the file)."""
+    import os.path as osp
+    if osp.isfile(path):
+        why = _loadable(path)
+        if why is not None:
+            raise RuntimeError(f'checkpoint {path} does not load ({why}); is it truncated?')

@@ -38,7 +38,7 @@ def test_cpu_recipe_changes_only_what_it_says():
     assert dec == demo.model.head.decoder and 'refine_radius' not in demo.model.head.decoder
     rec.model.head.decoder = demo.model.head.decoder
     assert rec.model == demo.model and rec.optim_wrapper == demo.optim_wrapper
-    assert rec.train_cfg.max_iters == 2800 and rec.param_scheduler[1].end == 2800
+    assert rec.train_cfg.max_iters == 1800 and rec.param_scheduler[1].end == 1800
     rd, dd = rec.train_dataloader, demo.train_dataloader
     assert rd.batch_size == dd.batch_size == 4 and rd.dataset.ann_file == dd.dataset.ann_file
     aff = [t for t in rd.dataset.pipeline if t.type == 'BottomupRandomAffine'][0]

@@ -108,3 +108,26 @@ def test_sleap2coco_never_writes_through_links(tmp_path, shared_data, honeybee_c
     assert 'is a link' in err
     assert victim.read_text() == 'precious'
     assert sha(tmp_path / 'clip.slp') == sha(slp)
+
+
+def test_errors_name_the_file(tmp_path):
+    """Bad inputs of issue 13 (item 8): each error names the file."""
+    fake = tmp_path / 'not_sleap.slp'
+    fake.write_text('hello')
+    err = run_fails('tools/dataset_converters/sleap2coco.py', str(fake), '--out',
+                    str(tmp_path / 'o'))
+    assert 'not_sleap.slp is not a SLEAP labels file' in err
+    empty = tmp_path / 'empty.avi'
+    vw = cv2.VideoWriter(str(empty), cv2.VideoWriter_fourcc(*'MJPG'), 25, (32, 32))
+    vw.release()
+    err = run_fails('tools/dataset_converters/video2frames.py', str(empty), '--out',
+                    str(tmp_path / 'f'), '--count', '2')
+    assert 'empty.avi has no frames' in err
+    err = run_fails('tools/dataset_converters/mini_rgbd2coco.py', str(tmp_path / 'nowhere'),
+                    str(tmp_path / 'out'))
+    assert 'MINI-RGBD folder' in err and 'nowhere does not exist' in err
+    mpii = tmp_path / 'mpii_train.json'
+    mpii.write_text('[{"image": "a.jpg", "joints": [[1, 2]')
+    err = run_fails('tools/dataset_converters/mpii_subset.py', str(mpii), '--out',
+                    str(tmp_path / 'm'), '--num', '1')
+    assert 'mpii_train.json is not valid JSON' in err

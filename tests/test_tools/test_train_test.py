@@ -101,3 +101,50 @@ def test_dist_train_two_cpu_processes(tiny_data, tmp_path):
     # world size there, whatever the device)
     assert 'Distributed training: True' in log and 'GPU number: 2' in log, log[-3000:]
     assert "device_ids=None" in log  # the CPU DDP wrapper
+
+
+def test_test_and_load_from_refuse_a_checkpoint_of_another_model(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=2)
+    work = tmp_path / 'work'
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work), '--no-validate'])
+    ckpt = str(work / 'iter_2.pth')
+    other = ['--cfg-options', 'model.head.feat_channels=8', 'model.head.norm_cfg.num_groups=2']
+    p = run([sys.executable, 'tools/test.py', cfg, ckpt, '--work-dir', str(work), *other],
+            check=False)
+    assert p.returncode != 0 and 'iter_2.pth does not fit' in p.stderr
+    assert 'mis-sized (first: head.' in p.stderr
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w2'), *other,
+             f'load_from={ckpt}'], check=False)
+    assert p.returncode != 0 and 'iter_2.pth does not fit' in p.stderr
+    assert not (tmp_path / 'w2' / 'iter_2.pth').exists()
+    # an explicit allow-list (a re-initialised head) lets the rest load
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w3'), *other,
+         f'load_from={ckpt}', 'load_from_allow=[head\\.]', 'train_cfg.max_iters=1',
+         '--no-validate'])
+
+
+def test_resume_skips_a_truncated_newest_checkpoint(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=4)
+    work = tmp_path / 'work'
+    run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work), '--no-validate'])
+    data = (work / 'iter_4.pth').read_bytes()
+    (work / 'iter_4.pth').write_bytes(data[:1000])
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work), '--no-validate',
+             '--resume', '--cfg-options', 'train_cfg.max_iters=6'])
+    assert 'iter_4.pth' in p.stderr  # the warning names the broken file
+    assert torch.load(work / 'iter_6.pth', map_location='cpu')['meta']['iter'] == 6
+    # an explicit broken checkpoint is named in the error
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work), '--no-validate',
+             '--resume', str(work / 'iter_4.pth')], check=False)
+    assert p.returncode != 0 and 'iter_4.pth does not load' in p.stderr
+
+
+def test_config_typos_are_refused_before_training(tiny_data, tmp_path):
+    cfg = write_tiny_config(tmp_path / 'tiny.py', tiny_data, 'annotations/tiny.json', iters=2)
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w'),
+             '--cfg-options', 'train_cfgg.max_iters=2'], check=False)
+    assert p.returncode != 0 and "did you mean 'train_cfg'" in p.stderr
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w'),
+             '--cfg-options', 'default_hooks.checkpoint.intervall=1'], check=False)
+    assert p.returncode != 0 and "did you mean 'interval'" in p.stderr
+    assert not (tmp_path / 'w').exists() or not any((tmp_path / 'w').glob('*/vis_data'))

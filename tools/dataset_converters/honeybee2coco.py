@@ -37,6 +37,9 @@ def main(argv=None):
                                overwrite=args.overwrite)
     for name, path in sorted(written.items()):
         print(f'{name:28s} {path}')
+    import json
+    summary = json.load(open(written['all']))['info']['summary']
+    print('cleaned: ' + ', '.join(f'{v} {k.replace("_", " ")}' for k, v in summary.items()))
 
 
 if __name__ == '__main__':

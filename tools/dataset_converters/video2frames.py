@@ -37,6 +37,8 @@ def main(argv=None):
     if args.coco:  # refuse before any frame is written
         check_output(args.coco, None, [args.video], overwrite=True)
     n, w, h, _ = video_info(args.video)
+    if n <= 0:
+        parser.error(f'video {args.video} has no frames (OpenCV counts {n})')
     idx = select_frames(n, every=args.every, count=args.count, start=args.start, stop=args.stop)
     names = extract_frames(args.video, args.out, idx, pattern='{stem}_{index:06d}.' + args.ext,
                            overwrite=args.overwrite)

@@ -21,8 +21,12 @@ def load_mpii(path: str) -> List[dict]:
     """
     if not osp.isfile(path):
         raise FileNotFoundError(f'MPII annotation file {path} does not exist')
-    with open(path) as f:
-        anns = json.load(f)
+    try:
+        with open(path) as f:
+            anns = json.load(f)
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ValueError(f'MPII annotation file {path} is not valid JSON ({e}); truncated?') \
+            from e
     if not isinstance(anns, list):
         raise ValueError(f'{path}: expected a list of person entries (MMPose MPII format), got '
                          f'{type(anns).__name__}')

@@ -31,3 +31,34 @@ def test_fly_and_mouse_pup_metainfo():
     assert len(fly['skeleton_links']) == 12
     pup = parse_pose_metainfo(MousePupDataset.METAINFO)
     assert pup['num_keypoints'] == 3 and pup['flip_indices'] == [0, 1, 2]
+
+
+def test_training_json_errors_name_file_and_record(honeybee_coco, tmp_path):
+    import json
+    import math
+
+    import pytest
+    src = json.load(open(f'{honeybee_coco}/annotations/honeybee_test.json'))
+
+    def build(data, test_mode=False):
+        path = tmp_path / 'bad.json'
+        path.write_text(json.dumps(data))
+        return DATASETS.build(dict(type='HoneybeeDataset', data_root=honeybee_coco,
+                                   ann_file=str(path), data_mode='bottomup',
+                                   data_prefix=dict(img='images/'), test_mode=test_mode,
+                                   pipeline=[]))
+
+    bad = json.loads(json.dumps(src))
+    bad['annotations'][3]['keypoints'] = bad['annotations'][3]['keypoints'][:12]
+    aid = bad['annotations'][3]['id']
+    with pytest.raises(ValueError, match=rf'bad.json: annotation id {aid}: field "keypoints": '
+                                         r'expected 15 numbers .* got 12'):
+        build(bad)
+    nan = json.loads(json.dumps(src))
+    nan['annotations'][0]['keypoints'][0] = math.nan
+    with pytest.raises(ValueError, match='NaN or infinite'):
+        build(nan)
+    empty = dict(src, annotations=[])
+    with pytest.raises(ValueError, match='bad.json: no annotated instance'):
+        build(empty)
+    assert len(build(empty, test_mode=True)) == 30  # a test list without labels is fine

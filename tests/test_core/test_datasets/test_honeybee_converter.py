@@ -101,6 +101,15 @@ def test_older_layout_pairs_and_spellings(tmp_path):
     (lambda d: d['annotations'][1]['keypoints'].__setitem__(2, 5), 'keypoints'),
     (lambda d: d['categories'][0].update(keypoints=['a', 'b', 'c', 'd', 'e']), 'keypoints'),
     (lambda d: d['images'].append(dict(d['images'][0], width=1)), 'id'),
+    # bad input that used to pass silently (issue 13, item 5)
+    (lambda d: d['annotations'][1]['keypoints'].__setitem__(0, float('nan')), 'keypoints'),
+    (lambda d: d['annotations'][1]['keypoints'].__setitem__(4, float('inf')), 'keypoints'),
+    (lambda d: d.update(annotations=[]), 'annotations'),
+    (lambda d: d.update(images=[]), 'images'),
+    (lambda d: d['images'][0].update(width='wide'), 'width'),
+    # an edited copy of a duplicated record (same id, other keypoints)
+    (lambda d: d['annotations'].append(dict(d['annotations'][0],
+                                            keypoints=[1, 2, 1] * 4 + [9, 9, 1])), 'id'),
 ])
 def test_malformed_file_errors_name_file_record_field(tmp_path, mutate, field):
     data = dict(
@@ -161,3 +170,33 @@ def test_download_checks_sha256(tmp_path, shared_data):
     assert not (dest / 'train' / '000001706210.jpg').exists()
     with pytest.raises(OSError, match='failed'):
         honeybee.download(str(tmp_path / 'x'), url='file:///nonexistent', checksums=subset)
+
+
+def test_points_outside_the_image_are_unlabeled_and_counted(tmp_path):
+    data = dict(
+        images=[dict(id=1, file_name='a.jpg', width=100, height=80)],
+        categories=[dict(id=1, keypoints=['Tail', 'Head', 'Thorax', 'Rant', 'Lant'])],
+        annotations=[dict(id=1, image_id=1, keypoints=[10, 20, 1, -500, 5, 1, 30, 1e12, 1,
+                                                       99, 79, 1, 100, 10, 1]),
+                     dict(id=1, image_id=1, keypoints=[10, 20, 1, -500, 5, 1, 30, 1e12, 1,
+                                                       99, 79, 1, 100, 10, 1]),
+                     dict(id=2, image_id=1, keypoints=[-1, -1, 1] * 5)])
+    path = tmp_path / 'out.json'
+    path.write_text(json.dumps(data))
+    coco = honeybee.load_published(str(path))
+    assert len(coco['annotations']) == 1
+    # Head (-500, 5), Thorax (30, 1e12) and LAnt (x = width) are outside: v = 0
+    assert coco['annotations'][0]['keypoints'] == [10, 20, 2, 0, 0, 0, 0, 0, 0, 99, 79, 2,
+                                                   0, 0, 0]
+    assert coco['info']['summary'] == dict(duplicate_annotations=1, points_outside_image=8,
+                                           annotations_without_points=1)
+
+
+def test_empty_and_truncated_frames_are_refused(tmp_path, shared_data):
+    frame = osp.join(shared_data, 'honeybee', 'train', '000001706210.jpg')
+    honeybee.check_jpeg(frame)
+    data = open(frame, 'rb').read()
+    for name, content in (('empty.jpg', b''), ('cut.jpg', data[:len(data) // 2])):
+        (tmp_path / name).write_bytes(content)
+        with pytest.raises(honeybee.HoneybeeFormatError, match=f'{name}: not a complete JPEG'):
+            honeybee.check_jpeg(str(tmp_path / name))

@@ -52,3 +52,18 @@ def test_missing_inputs(tmp_path, shared_data):
     with pytest.raises(ValueError, match='not among them'):
         convert_slp(osp.join(shared_data, 'fly', 'clip.slp'), str(tmp_path),
                     video_path=osp.join(shared_data, 'fly', 'clip.mp4'), keypoint_names=['x'])
+
+
+def test_video_that_does_not_match_the_labels_is_refused(tmp_path, shared_data):
+    # a 64x64 video in place of the 1024x1024 clip
+    small = tmp_path / 'small.mp4'
+    vw = cv2.VideoWriter(str(small), cv2.VideoWriter_fourcc(*'mp4v'), 25, (64, 64))
+    for _ in range(5):
+        vw.write(np.zeros((64, 64, 3), np.uint8))
+    vw.release()
+    slp = osp.join(shared_data, 'fly', 'clip.slp')
+    with pytest.raises(ValueError, match='outside the 64x64 frames'):
+        convert_slp(slp, str(tmp_path / 'out'), video_path=str(small), frame_indices=[0, 1])
+    with pytest.raises(ValueError, match='labels on frame 10, but the video .* has 5 frames'):
+        convert_slp(slp, str(tmp_path / 'out'), video_path=str(small), frame_indices=[10])
+    assert not (tmp_path / 'out' / 'images').exists()

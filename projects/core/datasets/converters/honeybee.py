@@ -16,6 +16,7 @@ Output keypoints follow COCO: ``v = 2`` labeled, ``v = 0`` unlabeled with ``x = 
 """
 import hashlib
 import json
+import math
 import os
 import os.path as osp
 import random
@@ -80,6 +81,8 @@ def _parse_keypoints(path: str, record: str, raw, order: List[int]) -> List[floa
         values = [float(v) for v in raw]
     except (TypeError, ValueError):
         _fail(path, record, 'keypoints', 'numbers', raw)
+    if not all(math.isfinite(v) for v in values):
+        _fail(path, record, 'keypoints', 'finite numbers (no NaN or Infinity)', raw)
     step = 3 if len(raw) == 3 * k else 2
     out = []
     for src in order:
@@ -104,10 +107,16 @@ def load_published(path: str) -> Dict:
     Returns:
         dict: COCO keypoints with unique images and annotations, derived ``bbox``/``area``,
         canonical keypoint order, and one category ``bee``. Annotations whose keypoints are
-        all unlabeled are dropped.
+        all unlabeled are dropped. A labeled point outside its image (``x`` not in
+        ``[0, width)`` or ``y`` not in ``[0, height)``) is made unlabeled (``v = 0``), as COCO
+        has no visibility for it. ``info.summary`` counts what was dropped or changed:
+        ``duplicate_annotations``, ``points_outside_image``, ``annotations_without_points``.
 
     Raises:
-        HoneybeeFormatError: naming the file, the record and the field that is malformed.
+        HoneybeeFormatError: naming the file, the record and the field that is malformed:
+            missing or non-numeric fields, NaN or infinite coordinates, an empty image or
+            annotation list, and two annotations with one ``id`` but different content (an
+            edited copy of a duplicated record).
     """
     try:
         with open(path) as f:
@@ -117,8 +126,8 @@ def load_published(path: str) -> Dict:
     if not isinstance(data, dict):
         _fail(path, 'top level', '(root)', 'a JSON object', type(data).__name__)
     for key in ('images', 'annotations', 'categories'):
-        if not isinstance(data.get(key), list):
-            _fail(path, 'top level', key, 'a list', data.get(key))
+        if not isinstance(data.get(key), list) or not data[key]:
+            _fail(path, 'top level', key, 'a non-empty list', data.get(key))
     order = _canonical_order(path, data['categories'])
 
     images: Dict[int, dict] = {}
@@ -127,6 +136,14 @@ def load_published(path: str) -> Dict:
         for key in ('id', 'file_name', 'width', 'height'):
             if key not in img:
                 _fail(path, rec, key, 'present')
+        for key in ('id', 'width', 'height'):
+            try:
+                ok = float(img[key]) == int(img[key]) and (key == 'id' or int(img[key]) > 0)
+            except (TypeError, ValueError, OverflowError):
+                ok = False
+            if not ok:
+                _fail(path, rec, key, 'a whole number' + ('' if key == 'id' else ' > 0'),
+                      img[key])
         entry = dict(id=int(img['id']), file_name=str(img['file_name']),
                      width=int(img['width']), height=int(img['height']))
         if entry['id'] in images and images[entry['id']] != entry:
@@ -134,22 +151,42 @@ def load_published(path: str) -> Dict:
         images[entry['id']] = entry
 
     seen = set()
+    by_id: Dict[object, tuple] = {}
     anns = []
+    summary = dict(duplicate_annotations=0, points_outside_image=0,
+                   annotations_without_points=0)
     for i, ann in enumerate(data['annotations']):
         rec = f'annotations[{i}] (id {ann.get("id")})'
         for key in ('image_id', 'keypoints'):
             if key not in ann:
                 _fail(path, rec, key, 'present')
-        if int(ann['image_id']) not in images:
+        try:
+            image_id = int(ann['image_id'])
+        except (TypeError, ValueError):
+            image_id = None
+        if image_id not in images:
             _fail(path, rec, 'image_id', 'the id of an entry in "images"', ann['image_id'])
         kpts = _parse_keypoints(path, rec, ann['keypoints'], order)
-        key = (int(ann['image_id']), tuple(kpts))
+        key = (image_id, tuple(kpts))
+        if 'id' in ann:
+            first = by_id.setdefault(ann['id'], (i, key))
+            if first[1] != key:
+                _fail(path, rec, 'id', f'a repeat of annotations[{first[0]}] with the same id to '
+                      'have the same image_id and keypoints (an edited copy?)', ann['id'])
         if key in seen:
+            summary['duplicate_annotations'] += 1
             continue
         seen.add(key)
+        im = images[image_id]
+        for j in range(len(order)):
+            x, y = kpts[3 * j], kpts[3 * j + 1]
+            if kpts[3 * j + 2] > 0 and not (0 <= x < im['width'] and 0 <= y < im['height']):
+                summary['points_outside_image'] += 1
+                kpts[3 * j:3 * j + 3] = [0.0, 0.0, 0]
         labeled = [(kpts[3 * j], kpts[3 * j + 1]) for j in range(len(order))
                    if kpts[3 * j + 2] > 0]
         if not labeled:
+            summary['annotations_without_points'] += 1
             continue
         xs, ys = [p[0] for p in labeled], [p[1] for p in labeled]
         x0, y0 = min(xs), min(ys)
@@ -159,11 +196,28 @@ def load_published(path: str) -> Dict:
                          bbox=[x0, y0, w, h], area=w * h))
     return dict(
         info=dict(description='honeybee keypoints (piperod/beepose), cleaned by posebridge',
-                  source_file=osp.basename(path)),
+                  source_file=osp.basename(path), summary=summary),
         images=sorted(images.values(), key=lambda im: im['file_name']),
         annotations=anns,
         categories=[dict(id=1, name='bee', supercategory='animal',
                          keypoints=list(KEYPOINT_NAMES), skeleton=SKELETON)])
+
+
+def check_jpeg(path: str) -> None:
+    """Raise ``HoneybeeFormatError`` unless ``path`` starts with the JPEG start-of-image marker
+    and ends with the end-of-image marker (``FFD8`` ... ``FFD9``): an empty or truncated frame
+    would otherwise be decoded with a grey bottom, silently. Other formats are not checked.
+    """
+    if not path.lower().endswith(('.jpg', '.jpeg')):
+        return
+    size = osp.getsize(path)
+    with open(path, 'rb') as f:
+        head = f.read(2)
+        f.seek(max(size - 2, 0))
+        tail = f.read(2)
+    if size < 4 or head != b'\xff\xd8' or tail != b'\xff\xd9':
+        raise HoneybeeFormatError(f'{path}: not a complete JPEG ({size} bytes; '
+                                  f'{"empty" if size == 0 else "truncated or not a JPEG"})')
 
 
 def unlabeled_images(image_dir: str, labeled: Sequence[str], next_id: int,
@@ -300,6 +354,8 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
         raise FileNotFoundError(f'{ann_path}: images entries name files missing from '
                                 f'{img_dir}: {missing[:5]}')
     unl = unlabeled_images(img_dir, labeled, next_id=max(im['id'] for im in coco['images']) + 1)
+    for name in labeled + [im['file_name'] for im in unl]:
+        check_jpeg(osp.join(img_dir, name))
     splits = make_splits(coco, unl, num_test=num_test, seed=seed)
     splits['all'] = coco
     written = {}

@@ -10,6 +10,53 @@ from ...fileio import check_folder, write_json
 from .splits import draw_splits, random_draws, random_split_files
 
 
+def load_labels(slp_path: str):
+    """``sleap_io.load_slp`` with errors that name the file.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file is not a SLEAP labels file (sleap-io cannot read it).
+    """
+    import sleap_io as sio
+    if not osp.isfile(slp_path):
+        raise FileNotFoundError(f'SLEAP labels {slp_path} do not exist')
+    try:
+        return sio.load_slp(slp_path)
+    except Exception as e:  # noqa: BLE001 - h5py / format errors of a foreign file
+        raise ValueError(f'{slp_path} is not a SLEAP labels file that sleap-io can read '
+                         f'({type(e).__name__}: {e})') from e
+
+
+def check_video_matches(slp_path: str, video_path: str, frames: Sequence) -> None:
+    """Refuse a video that cannot be the one the labels were made on.
+
+    Args:
+        slp_path (str): the labels (named in errors).
+        video_path (str): the video.
+        frames (sequence): ``sleap_io.LabeledFrame`` objects to convert.
+
+    Raises:
+        ValueError: a labeled frame index is beyond the video's frames, or a labeled point
+            lies outside its frame size (e.g. a 64x64 video for a 1024x1024 clip).
+    """
+    n, w, h, _ = video_info(video_path)
+    if n <= 0:
+        raise ValueError(f'video {video_path} has no frames (OpenCV counts {n})')
+    last = max((lf.frame_idx for lf in frames), default=-1)
+    if last >= n:
+        raise ValueError(f'{slp_path}: labels on frame {last}, but the video {video_path} has '
+                         f'{n} frames: is it the video the labels were made on?')
+    pts = [inst.numpy() for lf in frames for inst in lf.user_instances]
+    if pts:
+        pts = np.concatenate(pts)
+        pts = pts[~np.isnan(pts).any(1)]
+        if len(pts) and (pts.min() < -0.5 or pts[:, 0].max() > w - 0.5 or
+                         pts[:, 1].max() > h - 0.5):
+            raise ValueError(f'{slp_path}: labeled points reach x = {pts[:, 0].max():.0f}, '
+                             f'y = {pts[:, 1].max():.0f}, outside the {w}x{h} frames of '
+                             f'{video_path}: is it the video the labels were made on?')
+
+
 def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 frame_indices: Optional[Sequence[int]] = None,
                 keypoint_names: Optional[Sequence[str]] = None,
@@ -46,11 +93,8 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
             content, or ``out_dir/images`` / ``out_dir/annotations`` resolve outside ``out_dir``
             (e.g. the image link another converter made).
     """
-    import sleap_io as sio
 
-    if not osp.isfile(slp_path):
-        raise FileNotFoundError(f'SLEAP labels {slp_path} do not exist')
-    labels = sio.load_slp(slp_path)
+    labels = load_labels(slp_path)
     if len(labels.skeletons) != 1 or len(labels.videos) != 1:
         raise ValueError(f'{slp_path}: expected one skeleton and one video, found '
                          f'{len(labels.skeletons)} and {len(labels.videos)}')
@@ -83,6 +127,7 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
     img_dir = osp.join(out_dir, 'images')
     out = osp.join(out_dir, 'annotations', f'{name or stem}_{split_name}.json')
     check_folder(osp.dirname(out), out_dir)  # before any frame is decoded
+    check_video_matches(slp_path, video_path, frames)
     file_names = extract_frames(video_path, img_dir, [lf.frame_idx for lf in frames],
                                 pattern='{stem}_{index:06d}.' + image_ext, root=out_dir,
                                 overwrite=overwrite)
@@ -186,10 +231,7 @@ def convert_slp_random(slp_path: str, out_dir: str, num_labeled: int = 40,
         ValueError: more frames requested than the clip has labeled.
         FileNotFoundError, projects.core.fileio.UnsafeOutputError: as :func:`convert_slp`.
     """
-    import sleap_io as sio
-    if not osp.isfile(slp_path):
-        raise FileNotFoundError(f'SLEAP labels {slp_path} do not exist')
-    labeled = sorted(lf.frame_idx for lf in sio.load_slp(slp_path).labeled_frames
+    labeled = sorted(lf.frame_idx for lf in load_labels(slp_path).labeled_frames
                      if len(lf.user_instances))
     if frames is not None:
         keep = set(int(i) for i in frames)

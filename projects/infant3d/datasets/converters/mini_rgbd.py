@@ -1,4 +1,5 @@
 """MINI-RGBD frames as a COCO dictionary (detector training, COCO-style tools)."""
+import os.path as osp
 from typing import Dict, Sequence, Union
 
 import numpy as np
@@ -16,6 +17,9 @@ def mini_rgbd_to_coco(root: str, sequences: Union[str, Sequence[int]] = 'train',
     Raises:
         FileNotFoundError, ValueError: as :class:`MiniRGBDDataset`.
     """
+    if not osp.isdir(root):
+        raise FileNotFoundError(f'MINI-RGBD folder {root} does not exist (expected 01 ... 12 '
+                                'inside, as published)')
     ds = MiniRGBDDataset(data_root=root, sequences=sequences, frame_step=frame_step,
                          lazy_init=False, serialize_data=False)
     ann = ds.ann_data
