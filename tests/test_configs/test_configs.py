@@ -186,3 +186,24 @@ def test_lifter_targets_are_root_relative(shared_data):
                                raw['lifting_target'][0], atol=1e-5)
     assert out['inputs'].shape == (32, 1)  # 16 joints x (x, y) in box coordinates
     assert np.abs(out['inputs'].numpy()).max() <= 1.0 + 1e-6
+
+
+@pytest.mark.parametrize('name', ['semimultipose_mobilenetv2-fpn_cpu-demo_fly-512x512.py',
+                                  'semimultipose_resnet50-fpn_15k_fly-1024x1024.py'])
+def test_fly_second_video_is_seen_at_the_clip_scale(name, shared_data):
+    """The 384x384 video's flies must have the 1024x1024 clip's pixel size in the input."""
+    from projects.core.datasets.video import video_info
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'fly', name))
+    labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+    clip_stream, video_stream = unlabeled.datasets
+
+    def affine(pipeline):
+        return [t for t in pipeline if t.type == 'BottomupRandomAffine'][0]
+
+    clip_w = video_info(osp.join(shared_data, 'fly', 'clip.mp4'))[1]
+    video_w = video_info(osp.join(shared_data, 'fly', 'centered_pair_low_quality.mp4'))[1]
+    assert (clip_w, video_w) == (1024, 384)
+    for clip_pipe in (labeled.pipeline, clip_stream.pipeline):
+        ratio = np.divide(affine(video_stream.pipeline).scale_factor,
+                          affine(clip_pipe).scale_factor)
+        np.testing.assert_allclose(ratio, clip_w / video_w)

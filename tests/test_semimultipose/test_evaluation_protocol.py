@@ -100,3 +100,22 @@ def test_report_table_and_curves(tmp_path):
     rows = list(csv.reader(open(paths['csv'])))
     assert rows[1][:3] == ['directpose', 'train5', '2'] and float(rows[1][3]) == 0.4
     assert os.path.getsize(paths['curve_train5']) > 1000
+
+
+def test_configure_run_fine_tune_design():
+    """All methods from one DirectPose checkpoint, constant low lr, fusion on from the start."""
+    runs = {m: protocol.configure_run(_cfg(HONEYBEE.format(m)), m, 'train5-d1', 300, 100,
+                                      init_checkpoint='dp/train5-d1.pth', finetune_lr=1e-4)
+            for m in protocol.METHODS}
+    for m, cfg in runs.items():
+        assert cfg.load_from == 'dp/train5-d1.pth' and cfg.optim_wrapper.optimizer.lr == 1e-4
+        assert [s.type for s in cfg.param_scheduler] == ['ConstantLR']
+        assert cfg.param_scheduler[0].factor == 1.0
+    hooks = {m: [h for h in c.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
+             for m, c in runs.items()}
+    assert hooks['semimultipose'].fl_start == 0 and hooks['semimultipose'].fu_start == 0
+    assert hooks['semimultipose-labeled'].fl_start == 0
+    assert hooks['directpose'].alpha == 0 and hooks['directpose'].beta == 0
+    with pytest.raises(ValueError, match='needs finetune_lr'):
+        protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'x', 1, 1,
+                               init_checkpoint='a.pth')

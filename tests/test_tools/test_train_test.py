@@ -133,7 +133,9 @@ def test_resume_skips_a_truncated_newest_checkpoint(tiny_data, tmp_path):
              '--resume', '--cfg-options', 'train_cfg.max_iters=6'])
     assert 'iter_4.pth' in p.stderr  # the warning names the broken file
     assert torch.load(work / 'iter_6.pth', map_location='cpu')['meta']['iter'] == 6
-    # an explicit broken checkpoint is named in the error
+    # an explicit broken checkpoint is named in the error (iter_4 was saved again when the
+    # resumed run passed iteration 4: break it again)
+    (work / 'iter_4.pth').write_bytes(data[:1000])
     p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work), '--no-validate',
              '--resume', str(work / 'iter_4.pth')], check=False)
     assert p.returncode != 0 and 'iter_4.pth does not load' in p.stderr

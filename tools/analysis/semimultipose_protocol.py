@@ -68,6 +68,11 @@ def main(argv=None):
     parser.add_argument('--config', help='config pattern with {method} (and {dataset}, {size})')
     parser.add_argument('--labeled-batch', type=int,
                         help='labeled frames per batch of the labeled-only methods')
+    parser.add_argument('--init', metavar='CKPT_PATTERN',
+                        help='fine-tune design: every method starts from this checkpoint '
+                        '({split} is replaced by the run\'s split), at --finetune-lr, with the '
+                        'fusion terms on from the start (a departure from the paper)')
+    parser.add_argument('--finetune-lr', type=float, help='constant learning rate with --init')
     parser.add_argument('--gpus', type=int, default=0, help='> 1: tools/dist_train.sh')
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
@@ -98,7 +103,9 @@ def main(argv=None):
                     # schedule, set by type (protocol.configure_run), written beside its results
                     run_cfg = protocol.configure_run(
                         Config.fromfile(osp.join(ROOT, cfg)), method, split, iters,
-                        val_interval, labeled_batch=labeled_batch, dataset=dataset)
+                        val_interval, labeled_batch=labeled_batch, dataset=dataset,
+                        init_checkpoint=args.init.format(split=split) if args.init else None,
+                        finetune_lr=args.finetune_lr)
                     os.makedirs(work, exist_ok=True)
                     cfg_file = osp.join(work, 'run_config.py')
                     run_cfg.dump(cfg_file)

@@ -41,6 +41,17 @@ geometric = [
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
+# the second video's frames are 384x384 against the clip's 1024x1024: its affine takes a region
+# 1024 / 384 times larger, so that its flies appear at the clip's size in the input
+video_zoom = 1024 / 384
+video_pipeline = [
+    dict(type='LoadFrame'),
+    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
+         scale_factor=(0.75 * video_zoom, 1.25 * video_zoom), rotate_factor=30,
+         clip_border=True),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(type='PackPoseInputs'),
+]
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
@@ -60,7 +71,7 @@ unlabeled_dataset = dict(
              metainfo=dict(from_file=dataset_info), ann_file=unlabeled_ann,
              pipeline=unlabeled_pipeline),
         dict(type='UnlabeledFrameDataset', metainfo=dict(from_file=dataset_info),
-             video=unlabeled_video, every=1, pipeline=unlabeled_pipeline),
+             video=unlabeled_video, every=1, pipeline=video_pipeline),
     ])
 train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=test_ann,
