@@ -220,5 +220,5 @@ def load_restricted_pickle(path: str, what: str = 'file') -> Any:
                          f'{e})') from e
 
 
-__all__ = ['UnsafeOutputError', 'check_folder', 'check_output', 'write_bytes', 'write_json', 'write_image',
-           'read_json', 'RestrictedUnpickler', 'load_restricted_pickle']
+__all__ = ['UnsafeOutputError', 'check_folder', 'check_output', 'write_bytes', 'write_json',
+           'write_image', 'read_json', 'RestrictedUnpickler', 'load_restricted_pickle']

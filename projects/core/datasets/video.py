@@ -1,5 +1,4 @@
 """Frame access for videos (OpenCV), shared by converters and unlabeled-frame datasets."""
-import os
 import os.path as osp
 from typing import Iterator, Optional, Sequence, Tuple
 

@@ -15,11 +15,10 @@ from typing import Iterable
 
 from mmengine.runner import Runner
 
-#: top-level keys a PoseBridge config may set although its base does not
+#: top-level keys read by PoseBridge's tools or MMEngine outside ``Runner.__init__``'s arguments
+#: (those are accepted from its signature)
 EXTRA_TOP_LEVEL = {'load_from_allow', 'runner_type', 'preprocess_cfg', 'find_unused_parameters',
-                   'work_dir', 'load_from', 'resume', 'launcher', 'custom_imports',
-                   'default_scope', 'env_cfg', 'randomness', 'log_level', 'visualizer',
-                   'experiment_name', 'auto_scale_lr'}
+                   'custom_imports'}
 
 
 class ConfigKeyError(KeyError):
