@@ -28,16 +28,24 @@ OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-64
 
 
 def test_cpu_recipe_changes_only_what_it_says():
-    """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation and
-    the heatmap refinement; its training targets are the demo's (refinement decodes only)."""
+    """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation,
+    Gaussian B1 targets under a cross-entropy and the heatmap refinement; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
     rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', OTHERS[1]))
     dec = dict(rec.model.head.decoder)
     assert dec.pop('refine_radius') == 2.0 and dec.pop('refine_thr') == 0.1
+    assert dec.pop('heatmap_sigma') == 1.0 and dec.pop('subcell') == 'dark'
     assert dec == demo.model.head.decoder and 'refine_radius' not in demo.model.head.decoder
+    # B1's loss: gamma 0, kappa 0.5, x2 = binary cross-entropy over the target mass
+    assert rec.model.head.loss_keypoint == dict(type='DirectPoseFocalLoss', gamma=0.0,
+                                                kappa=0.5, loss_weight=2.0)
+    enc = [t for t in rec.train_dataloader.dataset.pipeline if t.type == 'GenerateTarget'][0]
+    assert enc.encoder == rec.model.head.decoder
     rec.model.head.decoder = demo.model.head.decoder
+    rec.model.head.loss_keypoint = demo.model.head.loss_keypoint
     assert rec.model == demo.model and rec.optim_wrapper == demo.optim_wrapper
+
     assert rec.train_cfg.max_iters == 1800 and rec.param_scheduler[1].end == 1800
     rd, dd = rec.train_dataloader, demo.train_dataloader
     assert rd.batch_size == dd.batch_size == 4 and rd.dataset.ann_file == dd.dataset.ann_file
@@ -88,6 +96,7 @@ def test_trio_differs_only_in_fusion_weights_and_unlabeled_stream(folder, rest):
 def test_config_builds(path):
     cfg = Config.fromfile(path)
     assert cfg.custom_imports.imports == ['projects.semimultipose']
+    assert cfg.data_mode == 'bottomup'  # MMPose's inferencers and tools/predict.py read it
     cfg.model.backbone.init_cfg = None  # no download
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -107,6 +116,7 @@ CROSS = sorted(glob.glob(osp.join(ROOT, 'configs', 'cross_species', '*.py')))
 def test_cross_species_configs_build(path):
     cfg = Config.fromfile(path)
     assert cfg.custom_imports.imports == ['projects.cross_species']
+    assert cfg.data_mode == 'topdown'
     import projects.cross_species  # noqa: F401
     cfg.model.backbone.init_cfg = None
     model = MODELS.build(cfg.model)

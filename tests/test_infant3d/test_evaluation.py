@@ -89,8 +89,8 @@ def test_report_writes_table1(tmp_path):
                        joints=['a', 'b'], per_joint={'AJPE': [ajpe_v, ajpe_v]}, num_frames=7),
                   open(tmp_path / f'r.{mode}.json', 'w'))
     subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
-                    str(tmp_path / 'out'), '--paper', '--result', f'Ours 2D={tmp_path}/r.2d.json',
-                    '--result', f'Ours 3D={tmp_path}/r.3d.json'], cwd=ROOT, check=True,
+                    str(tmp_path / 'out'), '--paper', f'Ours 2D={tmp_path}/r.2d.json',
+                    f'Ours 3D={tmp_path}/r.3d.json'], cwd=ROOT, check=True,
                    capture_output=True)
     rows = list(csv.reader(open(tmp_path / 'out' / 'table1.csv')))
     assert rows[1] == ['Ours 2D', '90.0', '95.0', '8.0', 'px', '7']
@@ -100,6 +100,6 @@ def test_report_writes_table1(tmp_path):
     bad = tmp_path / 'bad.json'
     bad.write_text('{}')
     p = subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
-                        str(tmp_path / 'o2'), '--result', f'x={bad}'], cwd=ROOT,
+                        str(tmp_path / 'o2'), f'x={bad}'], cwd=ROOT,
                        capture_output=True, text=True)
     assert p.returncode != 0 and 'not an InfantPoseMetric result' in p.stderr

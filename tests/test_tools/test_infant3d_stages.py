@@ -83,7 +83,7 @@ def test_lifter_pretrain_on_3dhp_then_mini_rgbd(mini_rgbd, shared_data, tmp_path
     assert all(f['errors'][6] == 0 for f in res['frames'])  # root-relative: pelvis error 0
     out = tmp_path / 'table'
     run([sys.executable, 'tools/analysis/infant_report.py', '--out', str(out),
-         '--result', f'3D={tmp_path}/r3d.3d.json'])
+         f'3D={tmp_path}/r3d.3d.json'])
     rows = list(csv.reader(open(out / 'table1.csv')))
     assert rows[1][0] == '3D' and rows[1][4] == 'mm'
     assert float(rows[1][3]) == pytest.approx(res['overall']['AJPE'], abs=0.01)

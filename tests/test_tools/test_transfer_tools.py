@@ -85,7 +85,7 @@ custom_hooks = [dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pt
     pool = osp.join(tiny_data, 'annotations', 'tiny.json')
     out = tmp_path / 'lc'
     cmd = [sys.executable, 'tools/analysis/learning_curve.py', '--out', str(out),
-           '--variant', f'scratch={scratch}', '--variant', f'fly-transfer={transfer}',
+           f'scratch={scratch}', f'fly-transfer={transfer}',
            '--pool', pool, '--sizes', '2', '--seeds', '0', '1', '--metric', 'sleap/AP']
     run(cmd)
     rows = list(csv.reader(open(out / 'learning_curve.csv')))

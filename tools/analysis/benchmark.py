@@ -1,11 +1,13 @@
 """Speed and memory of a PoseBridge config on real honeybee frames (CPU or GPU).
 
-    python tools/analysis/benchmark.py CONFIG [--frames ../shared/data/honeybee/train]
-        [--repeats 5] [--train-iters 10] [--batch-size B] [--device cpu]
+    python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
+        [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
+        [--device cpu] [--threads T] [--out figures.json]
 
 Prints, as medians over repeated runs:
-* training seconds per iteration (forward + backward + optimizer step on a batch built by the
-  config's training pipeline from real frames, data loading excluded); for a two-stream
+* training seconds per iteration (MMEngine's ``model.train_step`` with the config's own
+  ``optim_wrapper``: forward, backward and optimizer step on a batch built by the config's
+  training pipeline from real frames, data loading excluded); for a two-stream
   (SemiMultiPose) config the batch holds ``--labeled`` labeled and ``--unlabeled`` unlabeled
   frames, with every loss term switched on;
 * inference frames per second at batch 1 on decoded full-size frames (2560x1440 arrays in
@@ -63,7 +65,7 @@ def main(argv=None):
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
     parser.add_argument('--checkpoint', help='trained weights (decoding time depends on how '
                         'many instances the model finds; random weights find none)')
-    parser.add_argument('--json', help='also write the figures to this JSON file')
+    parser.add_argument('--out', help='also write the figures to this JSON file')
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -107,17 +109,13 @@ def main(argv=None):
     batch = n_lab + n_unl
     data = pseudo_collate(samples)
     model.train()
-    optim = torch.optim.SGD(model.parameters(), lr=1e-4, momentum=0.9)
+    from mmengine.optim import build_optim_wrapper
+    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     step_times = []
     for it in range(args.train_iters + 1):
         sync(args.device)
         t0 = time.perf_counter()
-        d = model.data_preprocessor(data, training=True)
-        losses = model(**d, mode='loss')
-        loss = sum(v for v in losses.values())
-        optim.zero_grad()
-        loss.backward()
-        optim.step()
+        model.train_step(data, optim_wrapper)
         sync(args.device)
         if it > 0:  # the first iteration warms up
             step_times.append(time.perf_counter() - t0)
@@ -160,8 +158,8 @@ def main(argv=None):
     shutil.rmtree(tmp, ignore_errors=True)
     for k, v in result.items():
         print(f'{k:28s} {v:.4f}' if isinstance(v, float) else f'{k:28s} {v}')
-    if args.json:
-        with open(args.json, 'w') as f:
+    if args.out:
+        with open(args.out, 'w') as f:
             json.dump(result, f, indent=2)
 
 

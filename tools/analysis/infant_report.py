@@ -1,8 +1,8 @@
 """Table 1 of Ellershaw et al. (2020) (Markdown and CSV) from InfantPoseMetric result files.
 
     python tools/analysis/infant_report.py --out outputs/infant_table1 --paper \
-        --result "Ours 2D=work_dirs/infant3d/mini-rgbd-test_2d.2d.json" \
-        --result "Ours 3D=work_dirs/infant3d/mini-rgbd-test_3d.3d.json"
+        "Ours 2D=work_dirs/infant3d/mini-rgbd-test_2d.2d.json" \
+        "Ours 3D=work_dirs/infant3d/mini-rgbd-test_3d.3d.json"
 
 A result file is what ``InfantPoseMetric(outfile_prefix=...)`` writes during
 ``tools/test.py`` (the MINI-RGBD configs set it); ``--paper`` appends the paper's rows.
@@ -17,15 +17,12 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--result', action='append', required=True, help='NAME=RESULT.json')
+    p.add_argument('results', nargs='+', help='NAME=RESULT.json')
     p.add_argument('--out', required=True)
     p.add_argument('--paper', action='store_true', help="append the paper's Table 1 rows")
     args = p.parse_args(argv)
-    pairs = []
-    for r in args.result:
-        if '=' not in r:
-            p.error(f'--result {r!r}: expected NAME=RESULT.json')
-        pairs.append(tuple(r.split('=', 1)))
+    from projects.core.cli import parse_named
+    pairs = parse_named(args.results, p, 'RESULT.json')
     from projects.infant3d.evaluation.report import table1
     table1(pairs, args.out, with_paper=args.paper)
     print(open(osp.join(args.out, 'table1.md')).read())

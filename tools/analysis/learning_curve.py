@@ -1,8 +1,8 @@
 """Learning curves: a metric against the number of labeled images, with and without transfer.
 
     python tools/analysis/learning_curve.py --out outputs/lc_bee \
-        --variant scratch=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py \
-        --variant fly-transfer=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py \
+        scratch=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py \
+        fly-transfer=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py \
         --pool data/honeybee/annotations/honeybee_train_full.json --sizes 5 --seeds 0 1 2 \
         --metric coco/AP --cfg-options train_cfg.max_iters=600 train_cfg.val_interval=600
 
@@ -55,7 +55,7 @@ def draw(pool_file: str, n: int, seed: int, out: str) -> str:
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--variant', action='append', required=True, help='NAME=CONFIG')
+    parser.add_argument('variants', nargs='+', help='NAME=CONFIG; the first is the reference')
     parser.add_argument('--pool', required=True, help='COCO file to draw labeled images from')
     parser.add_argument('--sizes', type=int, nargs='+', required=True)
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
@@ -66,11 +66,8 @@ def main(argv=None):
     parser.add_argument('--out', required=True)
     parser.add_argument('--report-only', action='store_true')
     args = parser.parse_args(argv)
-    variants = []
-    for v in args.variant:
-        if '=' not in v:
-            parser.error(f'--variant {v!r}: expected NAME=CONFIG')
-        variants.append(tuple(v.split('=', 1)))
+    from projects.core.cli import parse_named
+    variants = parse_named(args.variants, parser, 'CONFIG')
 
     finals = {}  # (variant, n) -> {seed: final metric}
     # seeds outermost, variants innermost: an interrupted run leaves complete pairs behind

@@ -32,11 +32,11 @@ def main(argv=None):
     p.add_argument('--device', default='cpu')
     p.add_argument('--out', default=None)
     args = p.parse_args(argv)
-    import cv2
     import numpy as np
     import sleap_io as sio
     from mmpose.apis import inference_bottomup, init_model
     import projects.semimultipose  # noqa: F401
+    from projects.core.datasets.video import FrameReader
     from projects.infant3d.apis import smoothing_effect
 
     labels = sio.load_slp(args.slp)
@@ -46,14 +46,13 @@ def main(argv=None):
     if not tracks:
         p.error(f'{args.slp}: no tracks; the ground truth needs SLEAP track identities')
     model = init_model(args.config, args.checkpoint, device=args.device)
-    cap = cv2.VideoCapture(args.video)
-    cap.set(cv2.CAP_PROP_POS_FRAMES, args.frames[0])
+    reader = FrameReader(args.video)
     pred = {t: [] for t in tracks}
     gt = {t: [] for t in tracks}
     for idx in range(*args.frames):
-        ok, img = cap.read()
-        if not ok:
-            p.error(f'{args.video}: cannot read frame {idx}')
+        if idx >= len(reader):
+            p.error(f'{args.video}: has {len(reader)} frames, no frame {idx}')
+        img = reader[idx]
         if idx not in by_frame:
             p.error(f'{args.slp}: frame {idx} is not labeled')
         inst = inference_bottomup(model, img)[0].pred_instances

@@ -14,6 +14,9 @@ import csv
 import json
 import os
 import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 ROWS = [('AUC', 'AUC', '{:.3f}'), ('F1 Score', 'F1', '{:.3f}'),
         ('Precision', 'precision', '{:.3f}'), ('Recall', 'recall', '{:.3f}'),
@@ -91,12 +94,9 @@ def main(argv=None):
     parser.add_argument('results', nargs='+', help='NAME=path/to/prefix.sweep.json')
     parser.add_argument('--out', required=True)
     args = parser.parse_args(argv)
-    results = []
-    for item in args.results:
-        if '=' not in item:
-            parser.error(f'{item!r}: expected NAME=path.sweep.json')
-        name, path = item.split('=', 1)
-        results.append((name, load(path)))
+    from projects.core.cli import parse_named
+    results = [(name, load(path))
+               for name, path in parse_named(args.results, parser, 'path.sweep.json')]
     paths = write_report(results, args.out)
     print(open(paths['markdown']).read())
     for k, v in paths.items():

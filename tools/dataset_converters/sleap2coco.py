@@ -25,16 +25,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 from projects.core.datasets.converters.sleap import (convert_slp,  # noqa: E402
                                                      convert_slp_protocol,
                                                      convert_slp_random)
-
-
-def parse_frames(spec):
-    """``a:b[:step]`` or ``i,j,k`` to a list of frame indices."""
-    if spec is None:
-        return None
-    if ':' in spec:
-        parts = [int(p) for p in spec.split(':')]
-        return list(range(*parts))
-    return [int(p) for p in spec.split(',')]
+from projects.core.cli import parse_frames  # noqa: E402
 
 
 def main(argv=None):

@@ -12,6 +12,8 @@
 # tools/analysis/semimultipose_protocol.py does.
 _base_ = ['../../_base_/schedules/sgd_15k.py']
 
+# one-stage (bottom-up) model: MMPose's inference API and tools/predict.py read this
+data_mode = 'bottomup'
 data_root = 'data/honeybee/'
 dataset_type = 'HoneybeeDataset'
 dataset_info = 'configs/_base_/datasets/honeybee.py'

@@ -12,7 +12,7 @@ from mmpose.datasets.datasets.utils import parse_pose_metainfo
 from mmpose.datasets.transforms import LoadImage
 from mmpose.registry import DATASETS, TRANSFORMS
 
-from .video import select_frames, video_info
+from .video import FrameReader, select_frames, video_info
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
@@ -117,8 +117,8 @@ class UnlabeledFrameDataset(BaseDataset):
 class LoadFrame(LoadImage):
     """MMPose's ``LoadImage``, plus frames of videos (``video_path`` and ``frame_idx``).
 
-    A video frame is read with OpenCV (``CAP_PROP_POS_FRAMES`` seek, skipped when the frame is
-    the next one), in BGR like ``LoadImage``. Each worker process keeps its open videos.
+    A video frame is read by :class:`~projects.core.datasets.video.FrameReader` (the project's
+    one video reader), in BGR like ``LoadImage``. Each worker process keeps its open videos.
 
     Raises:
         OSError: the video cannot be opened or has no such frame.
@@ -126,21 +126,12 @@ class LoadFrame(LoadImage):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._captures = {}
+        self._readers = {}
 
     def _read(self, path: str, idx: int) -> np.ndarray:
-        cap, pos = self._captures.get(path, (None, -1))
-        if cap is None:
-            cap = cv2.VideoCapture(path)
-            if not cap.isOpened():
-                raise OSError(f'video {path}: OpenCV cannot open it')
-        if idx != pos:
-            cap.set(cv2.CAP_PROP_POS_FRAMES, idx)
-        ok, frame = cap.read()
-        if not ok:
-            raise OSError(f'video {path}: cannot read frame {idx}')
-        self._captures[path] = (cap, idx + 1)
-        return frame
+        if path not in self._readers:
+            self._readers[path] = FrameReader(path)
+        return self._readers[path][idx]
 
     def transform(self, results: dict) -> Union[dict, None]:
         if results.get('video_path') is None:

@@ -23,31 +23,31 @@ from ..keypoints import KeypointMapping
 
 MODES = ('reinit_head', 'reinit_final', 'copy_mapped')
 
-#: per-keypoint output layers of known heads: parameter prefix (inside the head) ->
-#: (axis holding the keypoint channels, channels per keypoint)
+#: per-keypoint output layers of MMPose's own heads, which cannot declare them: parameter
+#: prefix (inside the head) -> (axis holding the keypoint channels, channels per keypoint).
+#: PoseBridge's heads declare theirs as a class attribute ``per_keypoint_layers``.
 PER_KEYPOINT_LAYERS: Dict[str, Dict[str, Tuple[int, int]]] = {
     # MMPose's SimpleBaseline head: K heatmaps
     'HeatmapHead': {'final_layer': (0, 1)},
-    # DirectPose/SemiMultiPose: B1 and B2 (K logits), B3 (2K offsets, (x, y) per keypoint), and
-    # the keypoint alignment module's layers that read or write those 2K channels
-    'DirectPoseHead': {'keypoint_logits': (0, 1), 'box_logits': (0, 1), 'offsets': (0, 2),
-                       'offsets.coarse': (0, 2), 'offsets.refine': (0, 2),
-                       'offsets.to_sampling': (1, 2)},
 }
-PER_KEYPOINT_LAYERS['SemiMultiPoseHead'] = PER_KEYPOINT_LAYERS['DirectPoseHead']
 
 
 def per_keypoint_layers(head) -> Dict[str, Tuple[int, int]]:
-    """The per-keypoint layers of a head instance (looked up along its class hierarchy).
+    """The per-keypoint layers of a head instance: its class attribute
+    ``per_keypoint_layers`` when it declares one, else MMPose's entry in
+    :data:`PER_KEYPOINT_LAYERS` (looked up along the class hierarchy).
 
     Raises:
-        KeyError: a head class that is not in :data:`PER_KEYPOINT_LAYERS`.
+        KeyError: a head that declares none and is not in :data:`PER_KEYPOINT_LAYERS`.
     """
+    declared = getattr(type(head), 'per_keypoint_layers', None)
+    if isinstance(declared, dict):
+        return declared
     for cls in type(head).__mro__:
         if cls.__name__ in PER_KEYPOINT_LAYERS:
             return PER_KEYPOINT_LAYERS[cls.__name__]
-    raise KeyError(f'no per-keypoint layers known for {type(head).__name__}; add them to '
-                   'PER_KEYPOINT_LAYERS or pass per_keypoint_layers')
+    raise KeyError(f'no per-keypoint layers known for {type(head).__name__}: declare a class '
+                   'attribute per_keypoint_layers, or pass per_keypoint_layers')
 
 
 def _layer_of(name: str, layers: Dict[str, Tuple[int, int]]) -> Optional[str]:
@@ -61,7 +61,8 @@ def _layer_of(name: str, layers: Dict[str, Tuple[int, int]]) -> Optional[str]:
 
 
 def transfer_state_dict(source: Dict[str, Tensor], target: Dict[str, Tensor], mode: str,
-                        layers: Dict[str, Tuple[int, int]], mapping: Optional[KeypointMapping] = None,
+                        layers: Dict[str, Tuple[int, int]],
+                        mapping: Optional[KeypointMapping] = None,
                         head_prefix: str = 'head.') -> Tuple[Dict[str, Tensor], Dict[str, list]]:
     """The target model's state dict with the source's weights transferred.
 
@@ -153,18 +154,24 @@ def resolve_checkpoint(checkpoint: str) -> str:
     return checkpoint
 
 
-def load_source_state_dict(checkpoint: str) -> Dict[str, Tensor]:
-    """The model state dict of an MMEngine checkpoint (``state_dict``, ``module.`` removed);
-    ``checkpoint`` as :func:`resolve_checkpoint` takes it.
+def load_source_state_dict(checkpoint: str,
+                           revise_keys=((r'^module\.', ''),)) -> Dict[str, Tensor]:
+    """The model state dict of an MMEngine checkpoint, read with MMEngine's public
+    ``CheckpointLoader.load_checkpoint`` (``state_dict``; keys revised as MMEngine's
+    ``load_checkpoint(revise_keys=...)`` does: by default the ``module.`` of wrapped models
+    removed); ``checkpoint`` as :func:`resolve_checkpoint` takes it.
 
     Raises:
         FileNotFoundError: see :func:`resolve_checkpoint`.
     """
-    from mmengine.runner.checkpoint import _load_checkpoint
+    import re
+    from mmengine.runner import CheckpointLoader
     checkpoint = resolve_checkpoint(checkpoint)
-    ckpt = _load_checkpoint(checkpoint, map_location='cpu')
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
     sd = ckpt.get('state_dict', ckpt)
-    return {k[7:] if k.startswith('module.') else k: v for k, v in sd.items()}
+    for pattern, repl in revise_keys:
+        sd = {re.sub(pattern, repl, k): v for k, v in sd.items()}
+    return sd
 
 
 def summarize(report: Dict[str, list]) -> List[str]:

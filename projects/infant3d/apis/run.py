@@ -35,12 +35,13 @@ def read_frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]], Optional
     if not osp.isfile(source):
         raise FileNotFoundError(f'{source}: no such file or folder')
     if source.lower().endswith(VIDEO_EXTS):
-        import mmcv
+        from projects.core.datasets.video import FrameReader
         try:
-            reader = mmcv.VideoReader(source)
-        except Exception as e:  # mmcv raises ValueError/IOError for unreadable files
-            raise FileNotFoundError(f'{source}: OpenCV cannot open this video ({e})') from None
-        return ((f'{source}#{i}', img) for i, img in enumerate(reader)), reader.fps or 25.
+            reader = FrameReader(source)
+        except OSError as e:
+            raise FileNotFoundError(f'{source}: {e}') from None
+        return ((f'{source}#{i}', img) for i, img in reader.read(range(len(reader)))), \
+            reader.fps or 25.
     return iter([(source, _imread(source))]), None
 
 

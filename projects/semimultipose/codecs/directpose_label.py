@@ -4,6 +4,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from mmpose.codecs.base import BaseKeypointCodec
+from mmpose.codecs.utils import generate_unbiased_gaussian_heatmaps, refine_keypoints_dark
 from mmpose.registry import KEYPOINT_CODECS
 
 from projects.core.evaluation.functional import compute_oks, keypoint_bbox_area
@@ -38,8 +39,8 @@ class DirectPoseLabel(BaseKeypointCodec):
     (eq. 8), each with confidence ``v_k = U_k`` at that location. Candidates are sorted by their
     mean confidence and grouped greedily: the best remaining candidate and every remaining
     candidate whose OKS to it (SLEAP's formula, ``nms_stddev``, the best candidate's keypoint-box
-    area, at least that of 4 x 4 cells) exceeds ``nms_thr`` form one instance, whose keypoints are the ``v``-weighted means of
-    the group's keypoints, whose keypoint scores are the group's largest ``v_k``, and whose score
+    area, at least that of 4 x 4 cells) exceeds ``nms_thr`` form one instance, whose keypoints
+    are the ``v``-weighted means of the group's keypoints, whose keypoint scores are the group's largest ``v_k``, and whose score
     is the best candidate's mean confidence. This is OKS-based NMS that pools the suppressed
     duplicates instead of discarding them.
 
@@ -49,6 +50,18 @@ class DirectPoseLabel(BaseKeypointCodec):
     its type's B1 map within ``refine_radius`` cells, as CenterNet snaps its regressed joints to
     the nearest detected keypoint heatmap peak (Zhou et al. 2019, "Objects as Points", section
     4.2). See :meth:`heatmap_peaks` and :meth:`refine`.
+
+    Gaussian keypoint heatmaps (an option for the CPU recipe, off by default and in the paper's
+    configs): with ``heatmap_sigma`` set, G is not the window of ones but, per keypoint type,
+    the maximum over instances of ``exp(-|c - y_nk / s|^2 / (2 sigma^2))`` centred on the exact
+    sub-cell keypoint position (MMPose's ``generate_unbiased_gaussian_heatmaps``, DARK, Zhang
+    et al. 2020, eq. 5), so that B1 carries sub-cell positions; ``subcell='dark'`` then reads
+    them back with DARK's Taylor step on the log heatmap (Zhang et al. 2020, eqs. 2-4; MMPose's
+    ``refine_keypoints_dark``), which recovers a sampled Gaussian's centre exactly.
+
+    Pooling power (an option, default 1 = the pooling described above): with ``pool_power =
+    p``, a group's keypoints are the ``v^p``-weighted means, so that the confident cells, where
+    the offsets were trained, outweigh the ring of weaker cells around them.
 
     Args:
         input_size (tuple): ``(w, h)`` of the model input.
@@ -68,6 +81,18 @@ class DirectPoseLabel(BaseKeypointCodec):
         refine_radius (float, optional): snap radius of the heatmap refinement, in cells
             (``None``: off, the paper's decoding).
         refine_thr (float): a B1 peak must exceed this ``sigmoid(A)`` to be snapped to.
+        heatmap_sigma (float, optional): when set, G is a Gaussian of this standard deviation
+            in cells (see above); ``None`` (default): the paper's window of ones.
+        subcell (str): how a B1 peak's sub-cell position is read: ``'centroid'`` (default,
+            the 3x3 value-weighted mean) or ``'dark'`` (DARK's Taylor step, for Gaussian G).
+        dark_kernel (int): odd size (>= 3) of the Gaussian blur (``cv2.GaussianBlur``) DARK
+            applies before its Taylor step.
+        pool_power (float): exponent ``p`` of the pooling weights ``v^p`` (default 1).
+
+    Raises:
+        ValueError: a negative radius or margin, a non-positive ``offset_scale``,
+            ``refine_radius``, ``heatmap_sigma`` or ``pool_power``, an unknown ``subcell`` or
+            an even ``dark_kernel``.
     """
 
     field_mapping_table = dict(
@@ -86,7 +111,11 @@ class DirectPoseLabel(BaseKeypointCodec):
                  max_instances: int = 100,
                  center_radius: Optional[float] = None,
                  refine_radius: Optional[float] = None,
-                 refine_thr: float = 0.1) -> None:
+                 refine_thr: float = 0.1,
+                 heatmap_sigma: Optional[float] = None,
+                 subcell: str = 'centroid',
+                 dark_kernel: int = 3,
+                 pool_power: float = 1.0) -> None:
         super().__init__()
         if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:
             raise ValueError('keypoint_radius and box_margin must be >= 0 and offset_scale > 0')
@@ -106,6 +135,18 @@ class DirectPoseLabel(BaseKeypointCodec):
             raise ValueError(f'refine_radius must be > 0 or None, got {refine_radius}')
         self.refine_radius = refine_radius
         self.refine_thr = refine_thr
+        if heatmap_sigma is not None and heatmap_sigma <= 0:
+            raise ValueError(f'heatmap_sigma must be > 0 or None, got {heatmap_sigma}')
+        if subcell not in ('centroid', 'dark'):
+            raise ValueError(f"subcell must be 'centroid' or 'dark', got {subcell!r}")
+        if dark_kernel < 3 or dark_kernel % 2 == 0:
+            raise ValueError(f'dark_kernel must be an odd size >= 3, got {dark_kernel}')
+        if pool_power <= 0:
+            raise ValueError(f'pool_power must be > 0, got {pool_power}')
+        self.heatmap_sigma = heatmap_sigma
+        self.subcell = subcell
+        self.dark_kernel = int(dark_kernel)
+        self.pool_power = float(pool_power)
         # grouping scale floor: a 4 x 4-cell box, so one- or two-keypoint candidates still group
         self.min_area = float(np.prod(self.stride) * 16)
 
@@ -167,7 +208,12 @@ class DirectPoseLabel(BaseKeypointCodec):
                 offsets[j, 0][mask] = (x - xs[mask]) / self.offset_scale
                 offsets[j, 1][mask] = (y - ys[mask]) / self.offset_scale
                 cx, cy = int(np.floor(x + 0.5)), int(np.floor(y + 0.5))
-                heatmaps[j, max(cy - r, 0):cy + r + 1, max(cx - r, 0):cx + r + 1] = 1.0
+                if self.heatmap_sigma is None:
+                    heatmaps[j, max(cy - r, 0):cy + r + 1, max(cx - r, 0):cx + r + 1] = 1.0
+        if self.heatmap_sigma is not None:
+            heatmaps, _ = generate_unbiased_gaussian_heatmaps(
+                (w, h), pts, vis.astype(np.float32), self.heatmap_sigma)
+            heatmaps = heatmaps.astype(np.float32)
         return dict(heatmaps=heatmaps, box_heatmaps=box_heatmaps,
                     offsets=offsets.reshape(2 * k, h, w))
 
@@ -231,13 +277,15 @@ class DirectPoseLabel(BaseKeypointCodec):
                 members = np.append(members, c)
             alive[members] = False
             wgt = conf[members]  # (G, K)
+            if self.pool_power != 1.0:
+                wgt = wgt.astype(np.float64) ** self.pool_power
             norm = wgt.sum(0)
             pooled = np.where(
                 norm[:, None] > 0,
                 (wgt[..., None] * kpts[members]).sum(0) / np.maximum(norm, 1e-12)[:, None],
                 kpts[c])
             out_k.append(pooled)
-            out_s.append(wgt.max(0))
+            out_s.append(conf[members].max(0))
             out_i.append(score[c])
             if len(out_k) >= self.max_instances:
                 break
@@ -253,6 +301,13 @@ class DirectPoseLabel(BaseKeypointCodec):
         the window), e.g. values 1.0 at column 7 and 0.5 at column 8 of one row give
         ``x = (7 * 1.0 + 8 * 0.5) / 1.5 = 7.333`` cells.
 
+        With ``subcell='dark'`` the position is instead the peak cell moved by DARK's Taylor
+        step on the (``dark_kernel``-blurred) log map, ``-H^-1 grad`` (Zhang et al. 2020, eq. 4;
+        MMPose's ``refine_keypoints_dark``), which is exact for an unblurred sampled Gaussian
+        (a quadratic in the log domain) and close to it after the blur: e.g.
+        ``exp(-((x - 7.3)^2 + (y - 4.6)^2) / 2)`` peaks at cell (7, 5) and reads about
+        ``(7.3, 4.6)``.
+
         Args:
             heatmaps (np.ndarray): ``(K, H, W)`` sigmoid(A) in [0, 1].
 
@@ -267,6 +322,15 @@ class DirectPoseLabel(BaseKeypointCodec):
         padded = np.pad(heatmaps, ((0, 0), (1, 1), (1, 1)))
         d = np.arange(-1, 2, dtype=np.float32)
         out = []
+        if self.subcell == 'dark':
+            for j in range(k):
+                iy, ix = np.nonzero(peak[j])
+                cells = np.stack([ix, iy], axis=1).astype(np.float32)[:, None]  # (P, 1, 2)
+                if len(cells):
+                    cells = refine_keypoints_dark(cells, heatmaps[j:j + 1].copy(),
+                                                  self.dark_kernel)
+                out.append(cells.reshape(-1, 2).astype(np.float32))
+            return out
         for j in range(k):
             iy, ix = np.nonzero(peak[j])
             # (P, 3, 3) windows around each peak (padded map: index + 1 - 1 = index)

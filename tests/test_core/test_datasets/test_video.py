@@ -4,7 +4,8 @@ import cv2
 import numpy as np
 import pytest
 
-from projects.core.datasets.video import extract_frames, iter_frames, select_frames, video_info
+from projects.core.datasets.video import (FrameReader, extract_frames, iter_frames,
+                                          select_frames, video_info)
 
 
 def test_select_frames():
@@ -34,3 +35,41 @@ def test_real_video_frames_match_sequential_read(shared_data, tmp_path):
     np.testing.assert_array_equal(cv2.imread(str(tmp_path / names[1])), ref[5])
     with pytest.raises(OSError, match='ended at frame'):
         list(iter_frames(video, [n + 5]))
+
+
+@pytest.mark.parametrize('name', ['clip.mp4', 'centered_pair_low_quality.mp4'])
+def test_frame_reader_exact_indices_against_sequential_decoding(shared_data, name):
+    """Scattered, backward and far-forward indices (seeks) and near-forward ones (decoded
+    forward) give exactly the frames of one sequential decode with OpenCV, with and without
+    seeking."""
+    video = osp.join(shared_data, 'fly', name)
+    cap = cv2.VideoCapture(video)
+    n = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    wanted = [n - 1, 0, n // 2 + 17, 3, n // 2 + 18, n // 2 + 40, 4, 200, 199]
+    ref, i = {}, 0
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if i in wanted:
+            ref[i] = frame
+        i += 1
+    cap.release()
+    assert i == n  # the file's frame count is the decodable count
+    for seek in (True, False):
+        reader = FrameReader(video, seek=seek)
+        assert len(reader) == n and reader.fps > 0
+        for idx in wanted:
+            np.testing.assert_array_equal(reader[idx], ref[idx], err_msg=f'{name} frame {idx}')
+        with pytest.raises(IndexError, match=f'has {n} frames'):
+            reader[n]
+    assert dict(FrameReader(video).read([4, 3, 3])).keys() == {3, 4}
+
+
+def test_frame_reader_bad_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        FrameReader(str(tmp_path / 'missing.mp4'))
+    bad = tmp_path / 'bad.mp4'
+    bad.write_bytes(b'not a video')
+    with pytest.raises(OSError, match='cannot open'):
+        FrameReader(str(bad))

@@ -170,3 +170,59 @@ def test_decode_with_refinement_reads_b1():
     np.testing.assert_allclose(out[0, 1], [30. + 1.2, 30. + 1.2], atol=1e-4)
     plain = make_codec(box_margin=0, keypoint_radius=0)
     np.testing.assert_allclose(plain.decode(box_probs, offsets)[0][0, 1], out[0, 1], atol=1e-5)
+
+
+def test_gaussian_heatmap_target_by_hand():
+    """heatmap_sigma: G is exp(-d^2 / (2 sigma^2)) around the exact sub-cell keypoint, the
+    maximum over instances; U and P are those of the window codec."""
+    codec = make_codec(heatmap_sigma=1.0)  # stride 4
+    window = make_codec()
+    # keypoint 0 of instance 0 at cells (7.3, 4.6); of instance 1 at (2, 8); keypoint 1 unlabeled
+    kpts = np.array([[[29.2, 18.4], [40., 30.]], [[8., 32.], [12., 36.]]], np.float32)
+    vis = np.array([[1, 0], [1, 1]])
+    enc, ref = codec.encode(kpts, vis), window.encode(kpts, vis)
+    g = enc['heatmaps']
+    for (row, col) in [(4, 7), (5, 7), (4, 8), (6, 6)]:
+        assert g[0, row, col] == pytest.approx(
+            np.exp(-((col - 7.3) ** 2 + (row - 4.6) ** 2) / 2), rel=1e-5)
+    assert g[0, 8, 2] == pytest.approx(1.0)  # the second instance's keypoint on a cell centre
+    assert g[0, 6, 5] == pytest.approx(max(np.exp(-(2.3 ** 2 + 1.4 ** 2) / 2),
+                                           np.exp(-(3 ** 2 + 2 ** 2) / 2)), rel=1e-5)
+    # keypoint 1: only instance 1's, at (3, 9)
+    assert g[1].max() == pytest.approx(1.0) and g[1, 9, 3] == pytest.approx(1.0)
+    # at instance 0's unlabeled keypoint (10, 4) only instance 1's far tail remains
+    assert g[1, 4, 10] == pytest.approx(np.exp(-(7 ** 2 + 5 ** 2) / 2), rel=1e-3)
+    np.testing.assert_array_equal(enc['box_heatmaps'], ref['box_heatmaps'])
+    np.testing.assert_array_equal(enc['offsets'], ref['offsets'])
+
+
+def test_dark_subcell_peak_of_a_gaussian():
+    """subcell='dark' reads a sampled Gaussian's centre (7.3, 4.6) from its peak cell (7, 5),
+    where the 3x3 centroid is pulled towards the cell."""
+    ys, xs = np.mgrid[0:12, 0:16]
+    heat = np.exp(-((xs - 7.3) ** 2 + (ys - 4.6) ** 2) / 2)[None].astype(np.float32)
+    dark = make_codec(refine_radius=2.0, subcell='dark').heatmap_peaks(heat)[0]
+    cent = make_codec(refine_radius=2.0).heatmap_peaks(heat)[0]
+    np.testing.assert_allclose(dark, [[7.3, 4.6]], atol=0.02)
+    assert abs(cent[0, 0] - 7.3) > 0.1  # the centroid of the truncated window is biased
+    with pytest.raises(ValueError, match='subcell'):
+        make_codec(subcell='argmax')
+    with pytest.raises(ValueError, match='dark_kernel'):
+        make_codec(dark_kernel=2)
+    with pytest.raises(ValueError, match='heatmap_sigma'):
+        make_codec(heatmap_sigma=0)
+
+
+def test_pool_power_weights_by_hand():
+    """pool_power p: the pooled keypoint is sum(v^p y) / sum(v^p) over the group."""
+    kpts = np.array([[[10., 10.]], [[12., 10.]]], np.float32)  # one keypoint type, 2 px apart
+    conf = np.array([[0.8], [0.4]], np.float32)
+    plain = make_codec().group(kpts, conf)
+    sharp = make_codec(pool_power=2.0).group(kpts, conf)
+    assert len(plain[0]) == len(sharp[0]) == 1  # one group
+    assert plain[0][0, 0, 0] == pytest.approx((10 * .8 + 12 * .4) / 1.2, rel=1e-6)
+    assert sharp[0][0, 0, 0] == pytest.approx((10 * .64 + 12 * .16) / .8, rel=1e-6)
+    # keypoint scores stay the group's largest v
+    assert sharp[1][0, 0] == pytest.approx(0.8) and plain[1][0, 0] == pytest.approx(0.8)
+    with pytest.raises(ValueError, match='pool_power'):
+        make_codec(pool_power=0)

@@ -78,6 +78,14 @@ class DirectPoseHead(BaseHead):
     logits, D is in heatmap cells / ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``.
     """
 
+    #: the layers whose output (or input) channels are per keypoint, for cross-skeleton
+    #: transfer (``projects.core.models.transfer``): parameter prefix -> (axis of the keypoint
+    #: channels, channels per keypoint). B1 and B2 give K logits, B3 2K offsets ((x, y) per
+    #: keypoint), and the keypoint alignment module's layers read or write those 2K channels.
+    per_keypoint_layers = {'keypoint_logits': (0, 1), 'box_logits': (0, 1), 'offsets': (0, 2),
+                           'offsets.coarse': (0, 2), 'offsets.refine': (0, 2),
+                           'offsets.to_sampling': (1, 2)}
+
     def __init__(self,
                  in_channels: int,
                  num_keypoints: int,

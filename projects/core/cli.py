@@ -1,0 +1,55 @@
+"""Command-line conventions shared by PoseBridge's tools (see README, "Tool conventions")."""
+from typing import List, Optional, Sequence, Tuple
+
+
+def parse_named(values: Sequence[str], parser, what: str = 'PATH') -> List[Tuple[str, str]]:
+    """``['NAME=PATH', ...]`` -> ``[(NAME, PATH), ...]``, in the given order.
+
+    The tools take several named inputs (result files, configs) as positional ``NAME=PATH``
+    arguments; a name may hold spaces when quoted (``"Ours 2D=run.2d.json"``).
+
+    Args:
+        values (sequence of str): the positional arguments.
+        parser (argparse.ArgumentParser): reports a malformed value with ``parser.error``
+            (exit status 2), as argparse reports its own errors.
+        what (str): what follows ``=``, for the message (``'CONFIG'``, ``'RESULT.json'``).
+
+    Returns:
+        list: ``(name, path)`` pairs.
+    """
+    pairs = []
+    for v in values:
+        name, sep, path = v.partition('=')
+        if not sep or not name or not path:
+            parser.error(f'{v!r}: expected NAME={what}')
+        pairs.append((name, path))
+    names = [n for n, _ in pairs]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        parser.error(f'names given twice: {", ".join(dup)}')
+    return pairs
+
+
+def parse_frames(spec: Optional[str]) -> Optional[List[int]]:
+    """A frame selection ``a:b[:step]`` (Python's ``range``) or ``i,j,k`` -> frame indices.
+
+    Args:
+        spec (str, optional): the selection; ``None`` selects every frame (returns ``None``).
+
+    Returns:
+        list: indices in the given order (ranges ascending).
+
+    Raises:
+        ValueError: a malformed selection (names it and the expected forms).
+    """
+    if spec is None:
+        return None
+    try:
+        if ':' in spec:
+            parts = [int(p) for p in spec.split(':')]
+            if len(parts) not in (2, 3):
+                raise ValueError
+            return list(range(*parts))
+        return [int(p) for p in spec.split(',')]
+    except ValueError:
+        raise ValueError(f'frames {spec!r}: expected a:b[:step] or i,j,k (integers)') from None

@@ -1,0 +1,137 @@
+"""tools/predict.py and MMPose's inferencers on PoseBridge configs (issue 11)."""
+import json
+import os.path as osp
+import sys
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from .test_train_test import run, tiny_data  # noqa: F401
+from .tiny_config import ROOT, write_tiny_config
+
+
+@pytest.fixture(scope='module')
+def tiny_model(tiny_data, tmp_path_factory):  # noqa: F811
+    """The tiny DirectPose config and a checkpoint whose B2 scores 0.5 everywhere (so that
+    random weights still give instances), plus a 4-frame video of real hive frames."""
+    from mmengine.config import Config
+    from mmpose.registry import MODELS
+    import projects.semimultipose  # noqa: F401
+    tmp = tmp_path_factory.mktemp('predict')
+    cfg_path = write_tiny_config(tmp / 'tiny.py', tiny_data, 'annotations/tiny.json')
+    cfg = Config.fromfile(cfg_path)
+    cfg.model.backbone.init_cfg = None
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    torch.nn.init.zeros_(model.head.box_logits.bias)
+    ckpt = str(tmp / 'tiny.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+    ann = json.load(open(osp.join(tiny_data, 'annotations', 'honeybee_test.json')))
+    video = str(tmp / 'hive.mp4')
+    writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 5, (320, 180))
+    for im in ann['images'][:4]:
+        img = cv2.imread(osp.join(tiny_data, 'images', im['file_name']))
+        writer.write(cv2.resize(img, (320, 180)))
+    writer.release()
+    return cfg_path, ckpt, video
+
+
+def test_predict_video_tracks_and_exports(tiny_model, tmp_path):
+    import sleap_io as sio
+    from projects.core.datasets.video import FrameReader
+    cfg, ckpt, video = tiny_model
+    out = tmp_path / 'out'
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(out),
+             '--score-thr', '0', '--max-animals', '3', '--track', '--track-distance', '1000',
+             '--save', 'slp', 'coco', 'overlay'])
+    assert '4 frames' in p.stdout and 'frames/s end to end' in p.stdout
+    labels = sio.load_slp(str(out / 'hive.slp'))
+    assert [lf.frame_idx for lf in labels] == [0, 1, 2, 3]
+    assert all(1 <= len(lf.instances) <= 3 for lf in labels)
+    assert labels.videos[0].filename == video and labels.skeletons[0].node_names == [
+        'Tail', 'Head', 'Thorax', 'RAnt', 'LAnt']
+    inst = labels[0].instances[0]
+    assert inst.track is not None and 0 <= inst.score <= 1
+    assert np.isfinite(inst.numpy(scores=True)).all()
+    coco = json.load(open(out / 'hive.json'))
+    assert len(coco) == sum(len(lf.instances) for lf in labels)
+    assert {c['frame_idx'] for c in coco} == {0, 1, 2, 3} and len(coco[0]['keypoints']) == 15
+    assert len(FrameReader(str(out / 'hive_overlay.mp4'))) == 4
+    # the same outputs again: refused without --overwrite, before any model runs
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(out)],
+            check=False)
+    assert p.returncode != 0 and 'hive.slp' in p.stderr
+    # a frame range
+    run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path / 'o2'),
+         '--frames', '1:3', '--score-thr', '0', '--max-animals', '2', '--save', 'slp'])
+    assert [lf.frame_idx for lf in sio.load_slp(str(tmp_path / 'o2' / 'hive.slp'))] == [1, 2]
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path / 'o3'),
+             '--frames', '2:9'], check=False)
+    assert p.returncode == 2 and 'has 4 frames' in p.stderr
+
+
+def test_filter_instances_by_hand():
+    sys.path.insert(0, osp.join(ROOT, 'tools'))
+    from predict import filter_instances
+    base = np.array([[0., 0.], [10., 5.], [20., 10.]])  # keypoint box 20 x 10
+    kpts = np.stack([base, base + 0.5, base + 100, base + 200])
+    ks = np.ones((4, 3))
+    scores = np.array([0.9, 0.8, 0.7, 0.1])
+    sig = np.full(3, 0.1)
+    # 1 is a duplicate of 0 (OKS = exp(-0.5 / (4 * 0.01) / 200 / 2) = 0.97), 3 scores
+    # below the threshold
+    assert filter_instances((kpts, ks, scores), sig, 0.3, 0.5, None).tolist() == [0, 2]
+    assert filter_instances((kpts, ks, scores), sig, 0.0, 1.0, 2).tolist() == [0, 1]
+
+
+@pytest.mark.parametrize('family', ['bottomup', 'topdown'])
+def test_mmpose_inferencer_runs_each_model_family(family, tiny_model, shared_data):
+    """MMPose's own inference API (MMPoseInferencer) on a PoseBridge one-stage config and on
+    a cross-species top-down heatmap config (random weights; the API, not accuracy)."""
+    from mmpose.apis import MMPoseInferencer
+    if family == 'bottomup':
+        cfg, ckpt, _ = tiny_model
+        img = osp.join(shared_data, 'honeybee', 'train',
+                       sorted(p for p in __import__('os').listdir(
+                           osp.join(shared_data, 'honeybee', 'train'))
+                              if p.endswith('.jpg'))[0])
+        k = 5
+    else:
+        import projects.cross_species  # noqa: F401
+        cfg = osp.join(ROOT, 'configs', 'cross_species', 'td-hm_res50_8xb64-210e_mpii-256x256.py')
+        ckpt = None
+        img = np.zeros((256, 256, 3), np.uint8)
+        k = 16
+    # top-down: the whole image is the box (no detector to download here)
+    inferencer = MMPoseInferencer(pose2d=cfg, pose2d_weights=ckpt, device='cpu',
+                                  det_model='whole_image' if family == 'topdown' else None)
+    result = next(inferencer(img, return_datasamples=True))
+    pred = result['predictions'][0].pred_instances
+    assert pred.keypoints.shape[1:] == (k, 2) and len(pred.keypoints) >= 1
+
+
+def test_tracking_eval_by_hand(tmp_path):
+    """Two animals, 6 frames, listed in swapped order from frame 3: per-frame ids switch
+    identity once each (2 switches, IDF1 = 0.5), a correct tracker none (IDF1 = 1)."""
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+    from tracking_eval import score
+    a = np.array([[0., 0.], [4., 0.]])
+    gt, hyp_swap, hyp_ok = {}, {}, {}
+    for f in range(6):
+        pts = np.stack([a + [10 * f, 0], a + [10 * f, 100]])
+        gt[f] = (pts, ['m', 'f'])
+        order = [1, 0] if f >= 3 else [0, 1]
+        hyp_swap[f] = (pts[order], [0, 1])
+        hyp_ok[f] = (pts, [7, 9])
+    s = score(gt, hyp_swap, max_dist=20)
+    assert s['switches'] == 2 and s['IDF1'] == pytest.approx(0.5) and s['misses'] == 0
+    assert s['MOTA'] == pytest.approx(1 - 2 / 12)  # MOTA = 1 - (FN + FP + IDSW) / GT
+    s = score(gt, hyp_ok, max_dist=20)
+    assert s['switches'] == 0 and s['IDF1'] == 1.0 and s['MOTA'] == 1.0
+    # beyond max_dist nothing matches: every GT is a miss and every hypothesis a false positive
+    far = {f: (p + 1000, ids) for f, (p, ids) in hyp_ok.items()}
+    s = score(gt, far, max_dist=20)
+    assert s['misses'] == 12 and s['false_positives'] == 12

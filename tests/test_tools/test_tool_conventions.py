@@ -1,0 +1,81 @@
+"""Every tool follows one command-line convention (README, "Tool conventions")."""
+import ast
+import glob
+import os.path as osp
+import re
+
+import pytest
+
+from tests.conftest import ROOT
+
+TOOLS = sorted(p for p in glob.glob(osp.join(ROOT, 'tools', '**', '*.py'), recursive=True)
+               if not osp.basename(p).startswith('_'))
+FLAG = re.compile(r'(?<![\w-])--[a-z][a-z0-9_-]*')
+
+
+def parser_flags(tree):
+    """Patterns of the option strings given to ``add_argument`` (f-string parts -> wildcard)."""
+    pats = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and getattr(node.func, 'attr', '') == 'add_argument'):
+            continue
+        for arg in node.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                pats.append(re.escape(arg.value))
+            elif isinstance(arg, ast.JoinedStr):
+                pats.append(''.join(re.escape(v.value) if isinstance(v, ast.Constant) else
+                                    '[a-z0-9_-]+' for v in arg.values))
+    return [re.compile(p + '$') for p in pats if p.startswith('\\-\\-') or p.startswith('--')]
+
+
+def usage_flags(doc, name):
+    """Flags in the docstring's usage lines for tool ``name``: a line running ``python
+    .../name`` and its backslash-continued lines (flags of other tools named in prose are not
+    this tool's)."""
+    flags, cont = [], False
+    for line in doc.splitlines():
+        if cont or re.search(r'python\s+\S*' + re.escape(name), line):
+            flags += FLAG.findall(line)
+            cont = line.rstrip().endswith('\\')
+        else:
+            cont = False
+    return flags
+
+
+def test_flag_pattern_by_hand():
+    tree = ast.parse("p.add_argument('--out')\nfor s in x:\n    p.add_argument(f'--{s}-config')")
+    pats = parser_flags(tree)
+    assert any(p.match('--out') for p in pats) and any(p.match('--det-config') for p in pats)
+    assert not any(p.match('--json') for p in pats)
+    assert FLAG.findall('CONFIG [--out a.json] [--det-config C] a--b') == ['--out',
+                                                                          '--det-config']
+    doc = ('python tools/x.py A [--a 1] \\\n    [--b]\nthen tools/test.py --c\n'
+           '    python tools/y.py --d')
+    assert usage_flags(doc, 'x.py') == ['--a', '--b']
+
+
+@pytest.mark.parametrize('path', TOOLS, ids=lambda p: osp.relpath(p, ROOT))
+def test_docstring_flags_exist_and_outputs_are_out(path):
+    """The usage a tool's docstring advertises is what its parser accepts, and what a tool
+    writes is named by ``--out`` (never ``--json``), its named inputs are positional
+    ``NAME=PATH`` (never ``--result``/``--variant``)."""
+    tree = ast.parse(open(path).read())
+    pats = parser_flags(tree)
+    if not pats:
+        pytest.skip('no command line')
+    doc = ast.get_docstring(tree) or ''
+    flags = set(usage_flags(doc, osp.basename(path)))
+    missing = [f for f in sorted(flags) if not any(p.match(f) for p in pats)]
+    assert not missing, f'{osp.relpath(path, ROOT)}: docstring flags without an option: {missing}'
+    for old in ('--json', '--result', '--variant'):
+        assert not any(p.match(old) for p in pats), f'{path}: {old} (use the convention)'
+
+
+def test_parse_named():
+    import argparse
+    from projects.core.cli import parse_named
+    p = argparse.ArgumentParser()
+    assert parse_named(['Ours 2D=a=b.json', 'x=y'], p) == [('Ours 2D', 'a=b.json'), ('x', 'y')]
+    for bad in (['noequals'], ['=path'], ['name='], ['a=1', 'a=2']):
+        with pytest.raises(SystemExit):
+            parse_named(bad, p)

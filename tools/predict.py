@@ -1,0 +1,238 @@
+"""Predict poses on an image, a folder of images or a video; track animals; export for SLEAP.
+
+    python tools/predict.py CONFIG CHECKPOINT INPUT --out DIR [--frames a:b[:step] | i,j,k]
+        [--score-thr 0.3] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
+        [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
+        [--device cpu] [--overwrite]
+
+MMPose's demo scripts, for the animals of this project: the model runs frame by frame through
+MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
+``inference_topdown`` on the whole frame for top-down ones, following the config's
+``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
+
+Per frame, instances scoring below ``--score-thr`` are dropped, duplicates removed by OKS-NMS
+(MMPose's ``oks_nms`` with the dataset's sigmas, ``--nms-thr``) and at most ``--max-animals``
+kept (highest scores). With ``--track``, identities across frames come from norfair's tracker
+on the keypoints (:class:`projects.core.apis.KeypointTracker`).
+
+Outputs go into ``--out`` as ``<input stem>.<ext>`` (``--save``, default ``slp coco``):
+
+* ``slp``: SLEAP labels (sleap-io) with the source video linked, instance and point scores and
+  tracks: open it in SLEAP to proofread; ``nwb`` (needs pynwb and ndx-pose), ``h5`` (SLEAP
+  analysis HDF5) and ``csv`` through sleap-io's writers;
+* ``coco``: COCO keypoint results (JSON), with ``track_id`` per instance;
+* ``overlay``: ``<stem>_overlay.mp4`` for a video, or ``overlay/`` images, drawn by MMPose's
+  ``PoseLocalVisualizer``, each track's box and id in its own colour.
+
+Nothing is written over the input or an existing file without ``--overwrite``.
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+import time
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+SAVE = ('slp', 'coco', 'nwb', 'h5', 'csv', 'overlay')
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('config', help='model config')
+    parser.add_argument('checkpoint', help='trained weights')
+    parser.add_argument('input', help='image, folder of images or video')
+    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--frames', help='frames to predict: a:b[:step] or i,j,k (default all)')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='drop instances scoring below this')
+    parser.add_argument('--max-animals', type=int, default=None,
+                        help='keep at most this many instances per frame')
+    parser.add_argument('--nms-thr', type=float, default=0.5,
+                        help='OKS above which two instances are duplicates (1: no NMS)')
+    parser.add_argument('--track', action='store_true', help='track identities (norfair)')
+    parser.add_argument('--track-distance', type=float, default=50.0,
+                        help='largest root-mean-square keypoint distance of a match, pixels')
+    parser.add_argument('--track-memory', type=int, default=15,
+                        help='frames a track survives without a match')
+    parser.add_argument('--kpt-thr', type=float, default=0.1,
+                        help='keypoint score below which a keypoint is not drawn or tracked')
+    parser.add_argument('--save', nargs='+', choices=SAVE, default=['slp', 'coco'])
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files')
+    return parser, parser.parse_args(argv)
+
+
+def filter_instances(inst, sigmas, score_thr, nms_thr, max_animals):
+    """Score threshold, OKS-NMS (MMPose ``oks_nms``) and the ``max_animals`` best, on one
+    frame's ``(keypoints (N, K, 2), keypoint_scores (N, K), scores (N,))``; returns the kept
+    indices, best first."""
+    from mmpose.evaluation.functional import oks_nms
+
+    from projects.core.evaluation.functional.oks import keypoint_bbox_area
+    kpts, kscores, scores = inst
+    keep = np.flatnonzero(scores >= score_thr)
+    keep = keep[np.argsort(-scores[keep], kind='stable')]
+    if nms_thr < 1 and len(keep) > 1:
+        areas = np.nan_to_num(keypoint_bbox_area(kpts[keep]))
+        db = [dict(keypoints=np.concatenate([kpts[i], kscores[i][:, None]], 1),
+                   score=scores[i], area=max(a, 1.0)) for i, a in zip(keep, areas)]
+        keep = keep[np.asarray(oks_nms(db, nms_thr, sigmas=sigmas), dtype=int)]
+        keep = keep[np.argsort(-scores[keep], kind='stable')]
+    if max_animals is not None:
+        keep = keep[:max_animals]
+    return keep
+
+
+class Overlay:
+    """Frames drawn by MMPose's PoseLocalVisualizer, track ids in consistent colours; written
+    as a video (cv2) or as images."""
+
+    def __init__(self, meta, path, fps=None, kpt_thr=0.1, as_video=True):
+        from mmpose.visualization import PoseLocalVisualizer
+        self.vis = PoseLocalVisualizer.get_instance(f'posebridge_predict_{id(self)}', radius=3,
+                                                    line_width=2)
+        self.vis.set_dataset_meta(meta)
+        self.path, self.fps, self.kpt_thr, self.as_video = path, fps or 25.0, kpt_thr, as_video
+        self.writer = None
+        self.palette = (np.array([[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200],
+                                  [245, 130, 48], [145, 30, 180], [70, 240, 240],
+                                  [240, 50, 230], [210, 245, 60], [250, 190, 212]]))
+
+    def add(self, frame, kpts, kscores, ids):
+        import cv2
+        from mmengine.structures import InstanceData
+        from mmpose.structures import PoseDataSample
+        sample = PoseDataSample()
+        sample.pred_instances = InstanceData(keypoints=kpts, keypoint_scores=kscores)
+        rgb = frame.image[..., ::-1]
+        self.vis.add_datasample('frame', rgb, sample, draw_gt=False, draw_bbox=False,
+                                kpt_thr=self.kpt_thr, show=False)
+        if len(kpts) and ids is not None:
+            ok = kscores > self.kpt_thr
+            boxes, colors, texts, pos = [], [], [], []
+            for i in range(len(kpts)):
+                if ids[i] < 0 or not ok[i].any():
+                    continue
+                p = kpts[i][ok[i]]
+                boxes.append([*p.min(0) - 5, *p.max(0) + 5])
+                colors.append(tuple(int(c) for c in self.palette[ids[i] % len(self.palette)]))
+                texts.append(str(int(ids[i])))
+                pos.append(p.min(0) - 8)
+            for box, color, text, xy in zip(boxes, colors, texts, pos):
+                self.vis.draw_bboxes(np.asarray([box]), edge_colors=[color], line_widths=2)
+                self.vis.draw_texts(text, np.asarray(xy), colors=color, font_sizes=12)
+        img = self.vis.get_image()[..., ::-1]
+        if self.as_video:
+            if self.writer is None:
+                self.writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*'mp4v'),
+                                              self.fps, (img.shape[1], img.shape[0]))
+            self.writer.write(np.ascontiguousarray(img))
+        else:
+            os.makedirs(self.path, exist_ok=True)
+            cv2.imwrite(osp.join(self.path, osp.basename(frame.path)
+                                 if not frame.path.lower().endswith(('.mp4', '.avi', '.mov'))
+                                 else f'{frame.index:06d}.png'), img)
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.release()
+
+
+def main(argv=None):
+    parser, args = parse_args(argv)
+    from mmengine.config import Config
+    from mmpose.apis import inference_bottomup, inference_topdown, init_model
+
+    from projects.core.apis import (FrameSource, KeypointTracker, build_labels,
+                                    save_predictions)
+    from projects.core.cli import parse_frames
+    from projects.core.fileio import check_folder, check_output
+
+    for path in (args.config, args.checkpoint):
+        if not osp.isfile(path):
+            parser.error(f'{path}: no such file')
+    try:
+        source = FrameSource(args.input, parse_frames(args.frames))
+    except (FileNotFoundError, ValueError, OSError) as e:
+        parser.error(str(e))
+    cfg = Config.fromfile(args.config)
+    data_mode = cfg.get('data_mode')
+    if data_mode not in ('topdown', 'bottomup'):
+        parser.error(f"{args.config}: field 'data_mode' must be 'topdown' or 'bottomup' "
+                     f'(got {data_mode!r})')
+    stem = osp.splitext(osp.basename(osp.normpath(args.input)))[0]
+    os.makedirs(args.out, exist_ok=True)
+    check_folder(args.out, args.out)
+    overlay_path = osp.join(args.out, f'{stem}_overlay.mp4' if source.kind == 'video'
+                            else 'overlay')
+    formats = [f for f in args.save if f != 'overlay']
+    for fmt in formats:  # refuse before any work is done
+        ext = {'h5': 'analysis.h5', 'coco': 'json'}.get(fmt, fmt)
+        check_output(osp.join(args.out, f'{stem}.{ext}'), None, [args.input], args.out,
+                     args.overwrite)
+    if 'overlay' in args.save and source.kind == 'video':
+        check_output(overlay_path, None, [args.input], args.out, args.overwrite)
+
+    model = init_model(cfg, args.checkpoint, device=args.device)
+    meta = model.dataset_meta
+    sigmas = np.asarray(meta['sigmas'], dtype=np.float64)
+    tracker = KeypointTracker(args.track_distance, args.track_memory, args.kpt_thr) \
+        if args.track else None
+    overlay = Overlay(meta, overlay_path, source.fps, args.kpt_thr,
+                      as_video=source.kind == 'video') if 'overlay' in args.save else None
+    records, last = [], None
+    t0 = time.perf_counter()
+    from mmengine.utils import ProgressBar
+    bar = ProgressBar(len(source))
+    for frame in source:
+        if data_mode == 'bottomup':
+            pred = inference_bottomup(model, frame.image)[0].pred_instances
+        else:
+            from mmpose.structures import merge_data_samples
+            pred = merge_data_samples(inference_topdown(model, frame.image)).pred_instances
+        kpts = np.asarray(pred.keypoints, dtype=np.float32)
+        kscores = np.asarray(pred.keypoint_scores, dtype=np.float32)
+        scores = np.asarray(pred.bbox_scores if 'bbox_scores' in pred else kscores.mean(1),
+                            dtype=np.float32).reshape(-1)
+        keep = filter_instances((kpts, kscores, scores), sigmas, args.score_thr, args.nms_thr,
+                                args.max_animals)
+        kpts, kscores, scores = kpts[keep], kscores[keep], scores[keep]
+        ids = None
+        if tracker is not None:
+            period = 1 if last is None else max(frame.index - last, 1)
+            ids = tracker.update(kpts, kscores, period=period)
+        last = frame.index
+        records.append(dict(path=frame.path, index=frame.index, kind=source.kind,
+                            keypoints=kpts, keypoint_scores=kscores, scores=scores,
+                            track_ids=ids))
+        if overlay is not None:
+            overlay.add(frame, kpts, kscores, ids)
+        bar.update()
+    seconds = time.perf_counter() - t0
+    if overlay is not None:
+        overlay.close()
+    labels = build_labels(records, meta, source.paths, source.kind)
+    written = save_predictions(labels, records, args.out, stem, formats, args.out,
+                               args.overwrite, protect=[args.input])
+    if overlay is not None:
+        written['overlay'] = overlay_path
+    n_inst = sum(len(r['keypoints']) for r in records)
+    n_tracks = len({int(i) for r in records if r['track_ids'] is not None
+                    for i in r['track_ids'] if i >= 0})
+    print(f'\n{len(records)} frames, {n_inst} instances'
+          + (f', {n_tracks} tracks' if tracker is not None else '')
+          + f', {len(records) / seconds:.2f} frames/s end to end (decode, model, keypoints'
+          + (', tracking' if tracker is not None else '')
+          + (', overlay' if overlay is not None else '') + ')')
+    for fmt, path in written.items():
+        print(f'{fmt:8s} {path}')
+    return written
+
+
+if __name__ == '__main__':
+    main()
