@@ -2,7 +2,7 @@
 
     python tools/analysis/sleap_side_by_side.py CONFIG CHECKPOINT \\
         --sleap-python /path/to/sleap-venv/bin/python [--budget 1800] [--seed 0] \\
-        [--val-frames 10] [--steps-per-epoch N] [--skip-train]
+        [--sleap-pipeline torch_dataset] [--val-frames 10] [--steps-per-epoch N] [--skip-train]
         [--work-dir work_dirs/sleap_side_by_side] [--out outputs/sleap_side_by_side.json]
 
 sleap-nn is a peer, not a dependency: install it into its own virtual environment outside the
@@ -81,6 +81,7 @@ def sleap_train(args):
           head_configs='bottomup',
           batch_size=4,
           num_workers=0,
+          data_pipeline_fw=args.sleap_pipeline,
           geometry_aug='rotation',
           max_epochs=10000,
           seed=args.seed,
@@ -136,7 +137,8 @@ def call_sleap(args, step, budget=None):
     """Run ``step`` of this file in the SLEAP interpreter; stop it after ``budget`` s."""
     cmd = [args.sleap_python, osp.abspath(__file__), f'_{step}', '--work-dir', args.work_dir,
            '--train-ann', args.train_ann, '--test-ann', args.test_ann, '--img-dir',
-           args.img_dir, '--seed', str(args.seed), '--val-frames', str(args.val_frames)]
+           args.img_dir, '--seed', str(args.seed), '--val-frames', str(args.val_frames),
+           '--sleap-pipeline', args.sleap_pipeline]
     if args.steps_per_epoch:
         cmd += ['--steps-per-epoch', str(args.steps_per_epoch)]
     log = open(osp.join(args.work_dir, f'sleap_{step}.log'), 'w')
@@ -233,6 +235,10 @@ def parse_args(argv=None):
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'sleap_side_by_side'))
     parser.add_argument('--out', default=osp.join(ROOT, 'outputs', 'sleap_side_by_side.json'))
+    parser.add_argument('--sleap-pipeline', default='torch_dataset',
+                        choices=['torch_dataset', 'torch_dataset_cache_img_memory'],
+                        help="sleap-nn's data pipeline: decode every frame at every step "
+                        "(SLEAP's default) or cache the scaled frames in memory")
     parser.add_argument('--val-frames', type=int, default=10,
                         help='training frames SLEAP validates on')
     parser.add_argument('--steps-per-epoch', type=int, default=None,
