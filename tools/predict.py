@@ -104,6 +104,7 @@ class Overlay:
                                   [240, 50, 230], [210, 245, 60], [250, 190, 212]]))
 
     def add(self, frame, kpts, kscores, ids):
+        """Draw one frame's instances (``ids``: track ids or None) and write it."""
         import cv2
         from mmengine.structures import InstanceData
         from mmpose.structures import PoseDataSample
@@ -134,9 +135,8 @@ class Overlay:
             self.writer.write(np.ascontiguousarray(img))
         else:
             os.makedirs(self.path, exist_ok=True)
-            cv2.imwrite(osp.join(self.path, osp.basename(frame.path)
-                                 if not frame.path.lower().endswith(('.mp4', '.avi', '.mov'))
-                                 else f'{frame.index:06d}.png'), img)
+            # images only: a video's overlay is a video
+            cv2.imwrite(osp.join(self.path, osp.basename(frame.path)), img)
 
     def close(self):
         if self.writer is not None:
@@ -148,7 +148,9 @@ def main(argv=None):
     from mmengine.config import Config
     from mmpose.apis import inference_bottomup, inference_topdown, init_model
 
-    from projects.core.apis import (FrameSource, KeypointTracker, build_labels,
+    from mmpose.structures import merge_data_samples
+
+    from projects.core.apis import (FrameSource, KeypointTracker, build_labels, output_path,
                                     save_predictions)
     from projects.core.cli import parse_frames
     from projects.core.fileio import check_folder, check_output
@@ -172,8 +174,7 @@ def main(argv=None):
                             else 'overlay')
     formats = [f for f in args.save if f != 'overlay']
     for fmt in formats:  # refuse before any work is done
-        ext = {'h5': 'analysis.h5', 'coco': 'json'}.get(fmt, fmt)
-        check_output(osp.join(args.out, f'{stem}.{ext}'), None, [args.input], args.out,
+        check_output(output_path(args.out, stem, fmt), None, [args.input], args.out,
                      args.overwrite)
     if 'overlay' in args.save and source.kind == 'video':
         check_output(overlay_path, None, [args.input], args.out, args.overwrite)
@@ -193,7 +194,6 @@ def main(argv=None):
         if data_mode == 'bottomup':
             pred = inference_bottomup(model, frame.image)[0].pred_instances
         else:
-            from mmpose.structures import merge_data_samples
             pred = merge_data_samples(inference_topdown(model, frame.image)).pred_instances
         kpts = np.asarray(pred.keypoints, dtype=np.float32)
         kscores = np.asarray(pred.keypoint_scores, dtype=np.float32)

@@ -24,7 +24,8 @@ PoseBridge's environment and calls that interpreter (on this same file) for the 
    (model loading and warm-up cancel out).
 
 Then, in this process and the same run, the PoseBridge checkpoint predicts the same frames
-with ``mmpose.apis.inference_bottomup`` at batch 1 (same timing rule), and both systems'
+with ``mmpose.apis.inference_bottomup`` at batch 1 (frames per second = ``n / t_n`` after one
+untimed warm-up frame; the model is loaded before), and both systems'
 predictions are scored by :class:`~projects.core.evaluation.AnimalCocoMetric` on the test
 annotation file twice: with the dataset's OKS sigmas and box areas (``coco/``; uniform 0.1 for
 honeybees) and with SLEAP's single stddev 1 over the keypoint box (``sleap/``), both with at
@@ -172,9 +173,7 @@ def posebridge_predict(args):
     with open(args.test_ann) as f:
         images = json.load(f)['images']
     paths = [osp.join(args.img_dir, im['file_name']) for im in images]
-    t0 = time.perf_counter()
-    inference_bottomup(model, paths[0])
-    t_one = time.perf_counter() - t0
+    inference_bottomup(model, paths[0])  # warm-up, not timed
     frames = []
     t0 = time.perf_counter()
     for path in paths:
@@ -182,9 +181,8 @@ def posebridge_predict(args):
         frames.append(dict(file=osp.basename(path), keypoints=inst.keypoints,
                            keypoint_scores=inst.keypoint_scores,
                            scores=inst.get('bbox_scores', inst.keypoint_scores.mean(1))))
-    t_all = time.perf_counter() - t0 + t_one  # the warm-up frame counts as frame one
-    n = len(paths)
-    return frames, (n - 1) / (t_all - t_one) if n > 1 else float('nan')
+    seconds = time.perf_counter() - t0
+    return frames, len(paths) / seconds
 
 
 def score(frames, args):

@@ -10,6 +10,13 @@ FORMATS = {'slp': 'save_slp', 'nwb': 'save_nwb', 'h5': 'save_analysis_h5', 'csv'
            'coco': None}
 
 
+def output_path(out_dir: str, stem: str, fmt: str) -> str:
+    """The file a format is written to: ``<out_dir>/<stem>.<ext>`` (``h5``: ``.analysis.h5``,
+    ``coco``: ``.json``)."""
+    ext = {'h5': 'analysis.h5', 'coco': 'json'}.get(fmt, fmt)
+    return osp.join(out_dir, f'{stem}.{ext}')
+
+
 def skeleton_from_meta(meta: dict):
     """A ``sleap_io.Skeleton`` from MMPose dataset meta (``keypoint_id2name``,
     ``skeleton_links``) and its ``dataset_name``.
@@ -115,8 +122,8 @@ def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
     root = out_dir if root is None else root
     written = {}
     for fmt in formats:
-        ext = 'analysis.h5' if fmt == 'h5' else ('json' if fmt == 'coco' else fmt)
-        path = osp.join(out_dir, f'{stem}.{ext}')
+        path = output_path(out_dir, stem, fmt)
+        ext = path[len(osp.join(out_dir, stem)) + 1:]
         if fmt == 'coco':
             write_json(coco_results(records), path, list(protect), root, overwrite)
         else:
