@@ -75,6 +75,7 @@ def test_configure_run_finds_pieces_by_type_not_position():
     with pytest.raises(ValueError, match='no SemiMultiPoseHook'):
         protocol.configure_run(cfg, 'semimultipose', 'train5-d2', 300, 100)
 
+
 def test_read_curve_merges_resumed_runs(tmp_path):
     for stamp, recs in (('20260101_000000', [(200, 0.1), (400, 0.2)]),
                         ('20260101_010000', [(400, 0.25), (600, 0.3)])):
@@ -119,3 +120,47 @@ def test_configure_run_fine_tune_design():
     with pytest.raises(ValueError, match='needs finetune_lr'):
         protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'x', 1, 1,
                                init_checkpoint='a.pth')
+
+
+def test_configure_run_seed():
+    cfg = protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'train5-d0',
+                                 10, 10, seed=7)
+    assert cfg.randomness.seed == 7
+    cfg = protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'train5-d0',
+                                 10, 10)
+    assert cfg.randomness.seed == 0  # the config's own
+
+
+def test_paired_differences_by_hand():
+    final = {('directpose', 'train5', 0): 0.3, ('directpose', 'train5', 1): 0.5,
+             ('semimultipose', 'train5', 0): 0.4, ('semimultipose', 'train5', 1): 0.45,
+             # draw 2 has no DirectPose run: it cannot be paired and is left out
+             ('semimultipose', 'train5', 2): 0.9}
+    md, rows = protocol.paired_differences(final, ['directpose', 'semimultipose'], ['train5'])
+    # differences +0.1 and -0.05: mean 0.025; sd 0.15 / sqrt(2) = 0.1061; SE = sd / sqrt(2)
+    assert '| SemiMultiPose | +0.025 +- 0.075 (n=2) |' in md
+    assert rows[1][:3] == ['semimultipose', 'train5', '2']
+    assert float(rows[1][3]) == pytest.approx(0.025) and float(rows[1][4]) == pytest.approx(0.075)
+    assert len(rows) == 2  # no row for the baseline itself
+
+
+def test_seed_noise_and_report_with_init(tmp_path):
+    curves = {('directpose', 'train5', 0): [(100, 0.30)],
+              ('semimultipose', 'train5', 0): [(100, 0.34)]}
+    seeds = {('directpose', 'train5', 0, 1): [(100, 0.32)],
+             ('semimultipose', 'train5', 0, 1): [(100, 0.33)],
+             ('directpose', 'train5', 0, 2): [(100, 0.28)],
+             ('semimultipose', 'train5', 0, 2): [(100, 0.35)]}
+    paths = protocol.write_report(str(tmp_path), curves, ['directpose', 'semimultipose'],
+                                  ['train5'], seed_curves=seeds,
+                                  init_curves={('train5', 0): [(600, 0.25)]})
+    md = open(paths['markdown']).read()
+    # DirectPose over seeds 0, 1, 2: 0.30, 0.32, 0.28 -> mean 0.30, sd 0.02
+    assert '| DirectPose | train5-d0 | 3 | 0.300, 0.320, 0.280 | 0.300 +- 0.020 | - |' in md
+    # SemiMultiPose - DirectPose per seed: +0.04, +0.01, +0.07 -> mean 0.04, SE 0.03 / sqrt(3)
+    se = 0.03 / math.sqrt(3)
+    assert (f'| SemiMultiPose | train5-d0 | 3 | 0.340, 0.330, 0.350 | 0.340 +- 0.010 | '
+            f'+0.040 +- {se:.3f} (n=3) |') in md
+    assert '| Starting checkpoint (fine-tune design) | 0.250 +- 0.000 (n=1) |' in md
+    assert '| SemiMultiPose | +0.040 +- 0.000 (n=1) |' in md
+    assert list(csv.reader(open(paths['paired_csv'])))[1][:3] == ['semimultipose', 'train5', '1']

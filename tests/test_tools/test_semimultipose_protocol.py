@@ -27,3 +27,29 @@ def test_protocol_two_methods_one_draw(tmp_path, shared_data):
     # a second call trains nothing (the final checkpoints exist) and rewrites the report
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 0 and '+ ' not in p.stdout
+
+
+def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
+    """--init-config trains the starting network once per draw; every seed's run loads it."""
+    honeybee.convert(osp.join(shared_data, 'honeybee'), osp.join(ROOT, 'data', 'honeybee'))
+    out = tmp_path / 'finetune'
+    pattern = ('configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-30min_'
+               '{dataset}-{size}.py')
+    cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods', 'directpose',
+           '--sizes', 'train5', '--draws', '1', '--config', pattern, '--init-config', pattern,
+           '--init-iters', '1', '--iters', '1', '--finetune-lr', '1e-4', '--seeds', '0', '3',
+           '--out', str(out)]
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    init = out / 'init' / 'train5-d1' / 'iter_1.pth'
+    assert init.exists()
+    from mmengine.config import Config
+    for work, seed in (('train5-d1', 0), ('train5-d1-s3', 3)):
+        cfg = Config.fromfile(str(out / 'directpose' / work / 'run_config.py'))
+        assert cfg.load_from == str(init) and cfg.randomness.seed == seed
+        assert cfg.train_dataloader.dataset.ann_file == 'annotations/honeybee_train5-d1.json'
+        assert [s.type for s in cfg.param_scheduler] == ['ConstantLR']
+    init_cfg = Config.fromfile(str(out / 'init' / 'train5-d1' / 'run_config.py'))
+    assert init_cfg.load_from is None and init_cfg.train_dataloader.batch_size == 4
+    md = open(out / 'table1.md').read()
+    assert 'Starting checkpoint (fine-tune design)' in md and 'Run-to-run noise' in md

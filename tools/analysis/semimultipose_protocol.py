@@ -20,6 +20,21 @@ Presets (all flags override a preset):
 * ``gpu``: honeybees, Train5 / Train25 / Train135, the paper's 15k-iteration ResNet-50 configs,
   AP every 1000 iterations (pass ``--gpus N`` to train each run on N GPUs).
 
+The fine-tune design (issue 14; a departure from the paper's schedule, for short CPU runs):
+``--init-config`` trains, per draw, one network on the draw's labeled frames (e.g. the DirectPose
+CPU recipe, ``--init-iters`` iterations, its own schedule scaled to them) into
+``<out>/init/<split>``; then every method starts from that checkpoint, with the same seed, at the
+constant ``--finetune-lr``, with the fusion terms on from the first iteration, so the three arms
+of a draw differ only by their losses and are compared paired by draw. ``--seeds 0 1 2`` repeats
+the arms with further seeds (work dirs ``<method>/<split>-s<seed>``) to measure run-to-run noise::
+
+    P='configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-30min_{dataset}-{size}.py'
+    python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
+        --config "$P" --init-config "$P" --init-iters 600 --iters 200 --val-interval 100 \
+        --finetune-lr 2e-4 --out outputs/finetune
+
+(``--init-config`` fills ``{method}`` with ``directpose``.)
+
 The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) and
 ``tools/dataset_converters/sleap2coco.py --name fly --test-frames ... --pool-frames ...`` (fly).
 """
@@ -72,7 +87,16 @@ def main(argv=None):
                         help='fine-tune design: every method starts from this checkpoint '
                         '({split} is replaced by the run\'s split), at --finetune-lr, with the '
                         'fusion terms on from the start (a departure from the paper)')
-    parser.add_argument('--finetune-lr', type=float, help='constant learning rate with --init')
+    parser.add_argument('--init-config', metavar='CONFIG_PATTERN',
+                        help='fine-tune design: train this config (same placeholders as '
+                        '--config) per split for --init-iters iterations into <out>/init/<split> '
+                        'and start every method from it')
+    parser.add_argument('--init-iters', type=int, help='iterations of the --init-config runs')
+    parser.add_argument('--finetune-lr', type=float,
+                        help='constant learning rate with --init / --init-config')
+    parser.add_argument('--seeds', nargs='+', type=int, default=[0],
+                        help='seeds of the method runs; the first one is the main table, the '
+                        'others (work dirs <method>/<split>-s<seed>) the run-to-run noise')
     parser.add_argument('--gpus', type=int, default=0, help='> 1: tools/dist_train.sh')
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
@@ -90,41 +114,66 @@ def main(argv=None):
     labeled_batch = args.labeled_batch or preset.get('labeled_batch', 2)
     gpu = pattern == GPU_CONFIG
 
-    curves = {}
+    if args.init and args.init_config:
+        parser.error('--init and --init-config exclude each other')
+    if args.init_config and not args.init_iters:
+        parser.error('--init-config needs --init-iters')
+    size_name = INPUT.get(dataset, {}).get('gpu' if gpu else 'cpu')
+
+    def run(cfg_file: str, work: str, done_iters: int, **overrides) -> None:
+        """Train one run into ``work`` unless its final checkpoint exists (resume if begun)."""
+        if args.report_only or osp.exists(osp.join(work, f'iter_{done_iters}.pth')):
+            return
+        # the run's own config: set by type (protocol.configure_run), kept beside its results
+        run_cfg = protocol.configure_run(Config.fromfile(osp.join(ROOT, cfg_file)), **overrides)
+        os.makedirs(work, exist_ok=True)
+        run_file = osp.join(work, 'run_config.py')
+        run_cfg.dump(run_file)
+        if args.gpus > 1:
+            cmd = ['bash', 'tools/dist_train.sh', run_file, str(args.gpus)]
+        else:
+            cmd = [sys.executable, 'tools/train.py', run_file]
+        cmd += ['--work-dir', work]
+        if osp.exists(osp.join(work, 'last_checkpoint')):
+            cmd.append('--resume')
+        t0 = time.time()
+        print('+', ' '.join(cmd), flush=True)
+        with open(osp.join(work, 'protocol.log'), 'a') as log:
+            subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True)
+        print(f'  {osp.relpath(work, args.out)}: {time.time() - t0:.0f} s', flush=True)
+
+    curves, seed_curves, init_curves = {}, {}, {}
     for size in sizes:
         for draw in (draws if size != 'train_full' else [0]):
-            for method in methods:
-                split = split_name(size, draw)
-                work = osp.join(args.out, method, split)
-                cfg = pattern.format(method=method, dataset=dataset,
-                                     size=INPUT.get(dataset, {}).get('gpu' if gpu else 'cpu'))
-                if not args.report_only and not osp.exists(osp.join(work, f'iter_{iters}.pth')):
-                    # the run's own config: the method's config with this run's split and
-                    # schedule, set by type (protocol.configure_run), written beside its results
-                    run_cfg = protocol.configure_run(
-                        Config.fromfile(osp.join(ROOT, cfg)), method, split, iters,
-                        val_interval, labeled_batch=labeled_batch, dataset=dataset,
-                        init_checkpoint=args.init.format(split=split) if args.init else None,
-                        finetune_lr=args.finetune_lr)
-                    os.makedirs(work, exist_ok=True)
-                    cfg_file = osp.join(work, 'run_config.py')
-                    run_cfg.dump(cfg_file)
-                    if args.gpus > 1:
-                        cmd = ['bash', 'tools/dist_train.sh', cfg_file, str(args.gpus)]
+            split = split_name(size, draw)
+            init = args.init.format(split=split) if args.init else None
+            if args.init_config:
+                init_cfg = args.init_config.format(method='directpose', dataset=dataset,
+                                                   size=size_name)
+                init_work = osp.join(args.out, 'init', split)
+                init_batch = Config.fromfile(osp.join(ROOT, init_cfg)).train_dataloader.batch_size
+                run(init_cfg, init_work, args.init_iters, method='directpose', split=split,
+                    max_iters=args.init_iters, val_interval=args.init_iters,
+                    labeled_batch=init_batch, dataset=dataset)
+                init = osp.join(init_work, f'iter_{args.init_iters}.pth')
+                init_curves[(size, draw)] = protocol.read_curve(init_work, args.metric)
+            for seed in args.seeds:
+                for method in methods:
+                    suffix = '' if seed == args.seeds[0] else f'-s{seed}'
+                    work = osp.join(args.out, method, split + suffix)
+                    cfg = pattern.format(method=method, dataset=dataset, size=size_name)
+                    run(cfg, work, iters, method=method, split=split, max_iters=iters,
+                        val_interval=val_interval, labeled_batch=labeled_batch,
+                        dataset=dataset, init_checkpoint=init, finetune_lr=args.finetune_lr,
+                        seed=seed)
+                    curve = protocol.read_curve(work, args.metric)
+                    if suffix:
+                        seed_curves[(method, size, draw, seed)] = curve
                     else:
-                        cmd = [sys.executable, 'tools/train.py', cfg_file]
-                    cmd += ['--work-dir', work]
-                    if osp.exists(osp.join(work, 'last_checkpoint')):
-                        cmd.append('--resume')
-                    t0 = time.time()
-                    print('+', ' '.join(cmd), flush=True)
-                    with open(osp.join(work, 'protocol.log'), 'a') as log:
-                        subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                       check=True)
-                    print(f'  {method} {split}: {time.time() - t0:.0f} s', flush=True)
-                curves[(method, size, draw)] = protocol.read_curve(work, args.metric)
+                        curves[(method, size, draw)] = curve
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric,
-                                  dataset=dataset)
+                                  dataset=dataset, seed_curves=seed_curves,
+                                  init_curves=init_curves)
     print(open(paths['markdown']).read())
     for k, v in paths.items():
         print(f'{k:14s} {v}')

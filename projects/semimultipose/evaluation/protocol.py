@@ -1,5 +1,6 @@
 """SemiMultiPose's experimental protocol (Blau et al., section 5): runs, curves, Table 1."""
 import csv
+import math
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -7,8 +8,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from projects.core.evaluation.curves import mean_se, read_curve  # noqa: F401 (public here)
 
 METHODS = ('directpose', 'semimultipose-labeled', 'semimultipose')
-LABELS = {'directpose': 'DirectPose', 'semimultipose-labeled': 'SemiMultiPose-labeled',
-          'semimultipose': 'SemiMultiPose'}
+LABELS = {'init': 'Starting checkpoint (fine-tune design)', 'directpose': 'DirectPose',
+          'semimultipose-labeled': 'SemiMultiPose-labeled', 'semimultipose': 'SemiMultiPose'}
 #: the paper switches L_fl on at 2k and L_fu at 5k of 15k iterations
 FL_FRACTION, FU_FRACTION = 2 / 15, 5 / 15
 
@@ -29,7 +30,8 @@ def _named(items, type_name: str, where: str) -> list:
 
 def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: int,
                   labeled_batch: int = 2, dataset: str = 'honeybee',
-                  init_checkpoint: Optional[str] = None, finetune_lr: Optional[float] = None):
+                  init_checkpoint: Optional[str] = None, finetune_lr: Optional[float] = None,
+                  seed: Optional[int] = None):
     """Set one run's split files, schedule and batch in a loaded config, finding every piece
     by its type, never by its position in a list.
 
@@ -55,6 +57,7 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
         init_checkpoint (str, optional): the checkpoint every method starts from.
         finetune_lr (float, optional): the constant learning rate of the fine-tune (needed
             with ``init_checkpoint``).
+        seed (int, optional): ``randomness.seed`` of the run (``None``: the config's).
 
     Returns:
         mmengine.Config: ``cfg``.
@@ -94,6 +97,8 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             hook.fl_start = 0 if init_checkpoint else round(FL_FRACTION * max_iters)
             if method == 'semimultipose':
                 hook.fu_start = 0 if init_checkpoint else round(FU_FRACTION * max_iters)
+    if seed is not None:
+        cfg.randomness = dict(cfg.get('randomness') or {}, seed=seed)
     if init_checkpoint is not None:
         cfg.load_from = init_checkpoint
         cfg.optim_wrapper.optimizer.lr = finetune_lr
@@ -129,13 +134,97 @@ def table1(final: Dict[Tuple[str, str], List[float]], methods: Sequence[str],
     return '\n'.join(lines) + '\n', rows
 
 
-def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
-                 methods: Sequence[str], splits: Sequence[str], key: str = 'coco/AP',
-                 dataset: str = 'honeybee') -> dict:
-    """Write ``table1.md``, ``table1.csv`` and one ``curve_<split>.png`` per split.
+def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequence[str],
+                       splits: Sequence[str], baseline: str = 'directpose'
+                       ) -> Tuple[str, List[List[str]]]:
+    """Each method minus the baseline, paired by draw: mean +- SE of the per-draw differences.
+
+    The arms of one draw share their labeled frames (and, in the fine-tune design, their
+    starting checkpoint and seed), so the difference ``AP(method, draw) - AP(baseline, draw)``
+    removes the draw-to-draw variation that the unpaired table 1 keeps. Only draws where both
+    runs finished are paired.
 
     Args:
-        curves: ``(method, split, draw) -> [(iteration, AP)]``.
+        final: ``(method, split, draw) -> AP`` at the end of training.
+        methods: the methods to compare (the baseline's own row is skipped).
+        splits: training-set sizes (columns).
+        baseline: the method subtracted.
+
+    Returns:
+        tuple: Markdown text and CSV rows (``method, split, n_pairs, mean_diff, se_diff``).
+    """
+    head = f'| Method - {LABELS.get(baseline, baseline)} | ' + \
+        ' | '.join(f'dAP-{s}' for s in splits) + ' |'
+    lines = [head, '|' + '---|' * (len(splits) + 1)]
+    rows = [['method', 'split', 'n_pairs', 'mean_diff', 'se_diff']]
+    for m in methods:
+        if m == baseline:
+            continue
+        cells = []
+        for s in splits:
+            diffs = [v - final[(baseline, ss, d)] for (mm, ss, d), v in sorted(final.items())
+                     if mm == m and ss == s and (baseline, ss, d) in final]
+            if diffs:
+                mu, se = mean_se(diffs)
+                cells.append(f'{mu:+.3f} +- {se:.3f} (n={len(diffs)})')
+                rows.append([m, s, str(len(diffs)), f'{mu:.6f}', f'{se:.6f}'])
+            else:
+                cells.append('-')
+        lines.append(f'| {LABELS.get(m, m)} | ' + ' | '.join(cells) + ' |')
+    return '\n'.join(lines) + '\n', rows
+
+
+def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[str],
+               baseline: str = 'directpose') -> str:
+    """Run-to-run noise: one draw trained with several seeds.
+
+    Args:
+        final: ``(method, split, draw, seed) -> AP`` at the end of training.
+
+    Returns:
+        str: a Markdown table with, per method and (split, draw) that has at least two seeds,
+        the APs of the seeds, their mean +- standard deviation, and the difference to the
+        baseline run of the same seed (mean +- SE over seeds).
+    """
+    lines = ['| Method | split | seeds | AP per seed | mean +- SD | minus baseline, mean +- SE |',
+             '|---|---|---|---|---|---|']
+    groups = sorted({(s, d) for (_, s, d, _) in final})
+    for s, d in groups:
+        for m in methods:
+            seeds = sorted(k for (mm, ss, dd, k) in final if (mm, ss, dd) == (m, s, d))
+            if len(seeds) < 2:
+                continue
+            vals = [final[(m, s, d, k)] for k in seeds]
+            mu, se = mean_se(vals)
+            sd = se * math.sqrt(len(vals))
+            diffs = [final[(m, s, d, k)] - final[(baseline, s, d, k)] for k in seeds
+                     if (baseline, s, d, k) in final]
+            dcell = '-'
+            if diffs and m != baseline:
+                dm, dse = mean_se(diffs)
+                dcell = f'{dm:+.3f} +- {dse:.3f} (n={len(diffs)})'
+            lines.append(f'| {LABELS.get(m, m)} | {s}-d{d} | {len(seeds)} | '
+                         + ', '.join(f'{v:.3f}' for v in vals)
+                         + f' | {mu:.3f} +- {sd:.3f} | {dcell} |')
+    return '\n'.join(lines) + '\n'
+
+
+def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
+                 methods: Sequence[str], splits: Sequence[str], key: str = 'coco/AP',
+                 dataset: str = 'honeybee',
+                 seed_curves: Optional[Dict[Tuple[str, str, int, int],
+                                            List[Tuple[int, float]]]] = None,
+                 init_curves: Optional[Dict[Tuple[str, int], List[Tuple[int, float]]]] = None
+                 ) -> dict:
+    """Write ``table1.md`` (table 1, paired differences, seed noise), ``table1.csv``,
+    ``paired.csv`` and one ``curve_<split>.png`` per split.
+
+    Args:
+        curves: ``(method, split, draw) -> [(iteration, AP)]`` (the first seed of each run).
+        seed_curves: ``(method, split, draw, seed) -> [(iteration, AP)]``, repeats of a draw
+            with further seeds (the seed-noise table; the first seed is taken from ``curves``).
+        init_curves: ``(split, draw) -> [(iteration, AP)]`` of the checkpoint every arm of the
+            fine-tune design starts from (its final AP is reported as a row).
 
     Returns:
         dict: the paths written.
@@ -149,13 +238,31 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     for (m, s, _), pts in curves.items():
         if pts:
             final.setdefault((m, s), []).append(pts[-1][1])
-    md, rows = table1(final, methods, splits)
-    paths = dict(markdown=osp.join(out_dir, 'table1.md'), csv=osp.join(out_dir, 'table1.csv'))
+    if init_curves:
+        for (s, _), pts in sorted(init_curves.items()):
+            if pts:
+                final.setdefault(('init', s), []).append(pts[-1][1])
+    labels = (['init'] if init_curves else []) + list(methods)
+    md, rows = table1(final, labels, splits)
+    by_draw = {k: pts[-1][1] for k, pts in curves.items() if pts}
+    pmd, prows = paired_differences(by_draw, methods, splits)
+    paths = dict(markdown=osp.join(out_dir, 'table1.md'), csv=osp.join(out_dir, 'table1.csv'),
+                 paired_csv=osp.join(out_dir, 'paired.csv'))
     with open(paths['markdown'], 'w') as f:
         f.write(f'Held-out {key} at the end of training, mean +- standard error over draws.\n\n')
         f.write(md)
+        f.write('\nPaired by draw (same labeled frames; in the fine-tune design also the same '
+                'starting checkpoint and seed): mean +- SE of the per-draw differences.\n\n')
+        f.write(pmd)
+        if seed_curves:
+            per_seed = {(m, s, d, 0): v for (m, s, d), v in by_draw.items()}
+            per_seed.update({k: pts[-1][1] for k, pts in seed_curves.items() if pts})
+            f.write('\nRun-to-run noise (one draw, several seeds; seed 0 is the run above).\n\n')
+            f.write(seed_noise(per_seed, methods))
     with open(paths['csv'], 'w', newline='') as f:
         csv.writer(f).writerows(rows)
+    with open(paths['paired_csv'], 'w', newline='') as f:
+        csv.writer(f).writerows(prows)
     for s in splits:
         fig, ax = plt.subplots(figsize=(5, 3.5))
         for m in methods:

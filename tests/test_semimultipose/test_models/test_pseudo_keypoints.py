@@ -109,6 +109,25 @@ def test_perfect_model_fusion_agrees_with_g():
     assert torch.allclose(g_tilde[0], v * torch.from_numpy(enc['heatmaps']), atol=1e-6)
 
 
+def test_perfect_model_gaussian_fusion_agrees_with_mmpose_g():
+    """The CPU recipe's G (MMPose's unbiased Gaussian, sigma 1 cell, at sub-cell positions) and
+    its G~ (fusion_shape='gaussian', sigma 1, drawn within 3 cells): for a perfect B2/B3, G~ is
+    v * G up to the Gaussian's tail beyond 3.5 cells, exp(-3.5^2 / 2) = 0.0022."""
+    codec = DirectPoseLabel(input_size=(64, 48), heatmap_size=(16, 12), keypoint_radius=1,
+                            center_radius=1, heatmap_sigma=1.0)
+    kpts = np.array([[[9., 10.], [21.5, 13.]], [[43., 30.5], [50., 37.]]], np.float32)
+    enc = codec.encode(kpts)
+    g = torch.from_numpy(enc['heatmaps'])
+    assert 0.5 < g.max() < 1  # sub-cell positions: no cell holds the peak value 1
+    u = torch.from_numpy(enc['box_heatmaps'])[None]
+    logits = torch.where(u > 0, torch.tensor(8.0), torch.tensor(-8.0))
+    pts = pseudo_keypoints(logits, torch.from_numpy(enc['offsets'])[None])
+    g_tilde = render_pseudo_heatmaps(pts, (1, 2, 12, 16), sigma=1.0, radius=3, mode='gaussian')
+    v = torch.sigmoid(torch.tensor(8.0))
+    err = (g_tilde[0] - v * g).abs().max()
+    assert err < math.exp(-3.5 ** 2 / 2) + 1e-6
+
+
 def test_peak_kernel_keeps_only_b2_maxima():
     """Pseudo keypoints restricted to B2's local maxima: the ring above delta is dropped."""
     logits = torch.full((1, 1, 7, 7), -8.0)
