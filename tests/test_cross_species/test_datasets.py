@@ -19,6 +19,11 @@ def test_mpii_subset_is_disjoint_and_seeded(tmp_path, shared_data):
     assert (len(sets['train']), len(sets['val']), len(sets['test'])) == (2, 1, 2)
     assert not (set(sets['train']) | set(sets['val'])) & set(sets['test'])
     assert sets == {k: [e['image'] for e in json.load(open(v))] for k, v in b.items()}
+    # the Benchmark trains on every image of the source file but the test images
+    everything = {e['image'] for e in json.load(open(src))}
+    assert not set(sets['benchmark_train']) & set(sets['test'])
+    assert set(sets['benchmark_train']) == everything - set(sets['test'])
+    assert set(sets['train']) | set(sets['val']) <= set(sets['benchmark_train'])
     with pytest.raises(ValueError, match='5 single-person images, 6 requested'):
         draw_mpii_subset(src, str(tmp_path / 'c'), num=6)
 
@@ -47,3 +52,23 @@ def test_whole_image_setting_keeps_the_aspect(shared_data):
     assert sw / sh == pytest.approx(640 / 480)
     assert (sw == pytest.approx(w) and sh >= h - 1e-3) or (sh == pytest.approx(h) and sw >= w)
     assert res['img'].shape[:2] == (480, 640)
+
+
+def test_whole_image_through_mpii_dataset(shared_data):
+    """Through MMPose's real MpiiDataset, whose samples carry MPII's person box as
+    bbox_center / bbox_scale: the whole image must be used, not the person."""
+    from mmpose.datasets import MpiiDataset
+    img_dir = osp.join(shared_data, 'mmpose_samples', 'mpii')
+    ds = MpiiDataset(ann_file=osp.join(img_dir, 'test_mpii.json'), data_root=img_dir,
+                     data_prefix=dict(img=''), pipeline=[
+                         dict(type='LoadImage'), dict(type='WholeImageBBox'),
+                         dict(type='GetBBoxCenterScale', padding=1.0)])
+    sizes = []
+    for i in range(len(ds)):
+        assert 'bbox_center' in ds.get_data_info(i)  # the person box MMPose provides
+        res = ds[i]
+        h, w = res['ori_shape']
+        sizes.append((w, h))
+        np.testing.assert_allclose(res['bbox_center'][0], [w / 2, h / 2])
+        np.testing.assert_allclose(res['bbox_scale'][0], [w, h])
+    assert (1280, 720) in sizes  # the image whose person box was used before

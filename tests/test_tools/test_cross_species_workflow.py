@@ -3,8 +3,11 @@ training, the MPII subset, Transfer, Baseline, Benchmark, report (1 epoch each, 
 import csv
 import glob
 import json
+import math
 import os.path as osp
 import sys
+
+import pytest
 
 from projects.cross_species import draw_mpii_subset
 
@@ -59,6 +62,7 @@ def test_macaque_to_human_workflow(tmp_path, shared_data):
     run([sys.executable, 'tools/train.py', osp.join(CFG, 'td-hm_res50_8xb64-210e_mpii-256x256.py'),
          '--work-dir', str(bm_work), '--cfg-options', *FAST, *mpii_data(mpii, ann),
          'val_dataloader.dataset.headbox_file=None', 'val_dataloader.dataset.ann_file=' + ann['val'],
+         'train_dataloader.dataset.ann_file=' + ann['benchmark_train'],
          'val_evaluator=[]', 'train_cfg.val_interval=100'], check=True)
     for name, cfg, ckpt in (
             ('Baseline', 'td-hm_res50_baseline-macaque_mpii-256x192.py', mac_ckpt[0]),
@@ -78,7 +82,21 @@ def test_macaque_to_human_workflow(tmp_path, shared_data):
         # two test images x 16 MPII joints; the Baseline excludes head_top and upper_neck
         n_joints = 14 if name == 'Baseline' else 16
         assert len(json.load(open(outs[name]))['conf']) == 2 * n_joints
-        assert 0 <= metrics['sweep/AUC'] <= 1 or metrics['sweep/AUC'] != metrics['sweep/AUC']
+        # AUC against the Mann-Whitney statistic counted pair by pair from the dump
+        conf, ok = json.load(open(outs[name]))['conf'], json.load(open(outs[name]))['correct']
+        pos = [c for c, k in zip(conf, ok) if k]
+        neg = [c for c, k in zip(conf, ok) if not k]
+        if pos and neg:
+            wins = sum((p > q) + 0.5 * (p == q) for p in pos for q in neg)
+            assert metrics['sweep/AUC'] == pytest.approx(wins / (len(pos) * len(neg)))
+        else:
+            assert math.isnan(metrics['sweep/AUC'])
+        assert metrics['sweep/n_correct_all'] == len(pos)
+        # the default FN rule: recall = correct predictions kept / all correct predictions
+        if pos:
+            assert metrics['sweep/recall'] == pytest.approx(
+                metrics['sweep/n_correct'] / len(pos))
+        assert 0 <= metrics['sweep/PCKh_mpii'] <= 1  # MPII's mean, all 16-joint outputs
         assert ('sweep/PCKh/head_top' in metrics) == (name != 'Baseline')
 
     # 4. the report

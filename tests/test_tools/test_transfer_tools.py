@@ -1,4 +1,5 @@
 """Transfer in a real training run (TransferInitHook, config-driven) and offline (the tool)."""
+import os.path as osp
 import sys
 
 import pytest
@@ -9,7 +10,7 @@ from mmpose.registry import MODELS
 
 import projects.semimultipose  # noqa: F401
 from .test_train_test import run, tiny_data  # noqa: F401  (fixture)
-from .tiny_config import write_tiny_config
+from .tiny_config import ROOT, write_tiny_config
 
 
 def fly_checkpoint(cfg_path, out):
@@ -105,3 +106,27 @@ custom_hooks = [dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pt
     # finished runs are not repeated
     p = run(cmd)
     assert '+ ' not in p.stdout
+
+
+def test_learning_curve_draws_from_mmpose_mpii_pool(tmp_path, shared_data):
+    """MMPose's MPII format (a list of person entries) is a pool: images drawn, MPII written."""
+    import importlib.util
+    import json
+    import random
+    spec = importlib.util.spec_from_file_location(
+        'learning_curve', osp.join(ROOT, 'tools', 'analysis', 'learning_curve.py'))
+    lc = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lc)
+    src = osp.join(shared_data, 'mmpose_samples', 'mpii', 'test_mpii.json')
+    path = lc.draw(src, 3, 1, str(tmp_path))
+    got = json.load(open(path))
+    images = sorted({a['image'] for a in json.load(open(src))})
+    want = sorted(random.Random(1).sample(images, 3))
+    assert isinstance(got, list) and sorted(a['image'] for a in got) == want
+    assert set(got[0]) >= {'image', 'joints', 'joints_vis', 'center', 'scale'}
+    with pytest.raises(ValueError, match='5 images, 6 requested'):
+        lc.draw(src, 6, 0, str(tmp_path))
+    bad = tmp_path / 'bad.json'
+    bad.write_text('{"persons": []}')
+    with pytest.raises(ValueError, match='bad.json: expected a COCO file'):
+        lc.draw(str(bad), 1, 0, str(tmp_path))

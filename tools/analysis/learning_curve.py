@@ -6,7 +6,8 @@
         --pool data/honeybee/annotations/honeybee_train_full.json --sizes 5 --seeds 0 1 2 \
         --metric coco/AP --cfg-options train_cfg.max_iters=600 train_cfg.val_interval=600
 
-For every variant, size N and seed s, N images are drawn from the COCO file ``--pool`` with
+For every variant, size N and seed s, N images are drawn from ``--pool`` (a COCO file, or
+MMPose's MPII format such as ``mpii_train.json``) with
 ``random.Random(s)`` (the same images for every variant), written to
 ``<out>/splits/N<N>-s<s>.json`` and trained with ``tools/train.py CONFIG --cfg-options
 <--ann-key>=<that file> ...`` (``tools/dist_train.sh`` with ``--gpus N > 1``); the metric is
@@ -35,20 +36,37 @@ from projects.core.evaluation.curves import mean_se, read_curve  # noqa: E402
 
 
 def draw(pool_file: str, n: int, seed: int, out: str) -> str:
-    """Write the COCO subset of ``n`` images of ``pool_file`` drawn with ``seed``; return it.
+    """Write the subset of ``n`` images of ``pool_file`` drawn with ``seed``; return its path.
+
+    The pool is a COCO file (``images`` / ``annotations``) or MMPose's MPII format (a list of
+    person entries with ``image``, as ``mpii_train.json``; Scott et al. learn from MPII). Images
+    are drawn, never persons: every person of a drawn image is kept, and the subset is written
+    in the pool's own format.
 
     Raises:
-        ValueError: ``n`` exceeds the images of the pool.
+        ValueError: ``n`` exceeds the images of the pool, or the file is neither format.
     """
     with open(pool_file) as f:
         pool = json.load(f)
-    names = sorted(im['file_name'] for im in pool['images'])
+    if isinstance(pool, list):  # MMPose's MPII format
+        from projects.cross_species.datasets.mpii_subset import load_mpii
+        pool = load_mpii(pool_file)
+        names = sorted({a['image'] for a in pool})
+    elif isinstance(pool, dict) and 'images' in pool:
+        names = sorted(im['file_name'] for im in pool['images'])
+    else:
+        raise ValueError(f'{pool_file}: expected a COCO file (a dict with "images") or MMPose\'s '
+                         f'MPII format (a list of person entries), got {type(pool).__name__}')
     if n > len(names):
         raise ValueError(f'{pool_file}: {len(names)} images, {n} requested')
     picked = sorted(random.Random(seed).sample(names, n))
     path = osp.join(out, 'splits', f'N{n}-s{seed}.json')
     if not osp.exists(path):
-        write_json(subset(pool, picked), path, [pool_file])
+        if isinstance(pool, list):
+            keep = set(picked)
+            write_json([a for a in pool if a['image'] in keep], path, [pool_file])
+        else:
+            write_json(subset(pool, picked), path, [pool_file])
     return path
 
 
@@ -56,7 +74,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('variants', nargs='+', help='NAME=CONFIG; the first is the reference')
-    parser.add_argument('--pool', required=True, help='COCO file to draw labeled images from')
+    parser.add_argument('--pool', required=True,
+                        help='COCO file, or MMPose MPII file, to draw labeled images from')
     parser.add_argument('--sizes', type=int, nargs='+', required=True)
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--ann-key', default='train_dataloader.dataset.ann_file')

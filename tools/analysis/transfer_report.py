@@ -38,6 +38,14 @@ def load(path):
     return d
 
 
+def confidence_bins(results, num: int = 20):
+    """``num + 1`` histogram edges over [0, 1] widened to every confidence of every model
+    (MMPose's heatmap maxima are not bounded to [0, 1]), so no value falls outside a bin."""
+    import numpy as np
+    allc = np.concatenate([np.asarray(r['conf'], float).ravel() for _, r in results] + [[0, 1]])
+    return np.linspace(min(0.0, allc.min()), max(1.0, allc.max()), num + 1)
+
+
 def write_report(results, out):
     """``results``: ``[(name, sweep dict)]``. Returns the paths written."""
     import matplotlib
@@ -74,7 +82,7 @@ def write_report(results, out):
     plt.close(fig)
 
     fig, axes = plt.subplots(1, len(results), figsize=(3.5 * len(results), 3), squeeze=False)
-    bins = np.linspace(0, 1, 21)
+    bins = confidence_bins(results)
     for ax, (name, r) in zip(axes[0], results):
         conf, ok = np.asarray(r['conf']), np.asarray(r['correct'], bool)
         ax.hist([conf[ok], conf[~ok]], bins=bins, label=['correct', 'incorrect'], stacked=True)

@@ -83,8 +83,14 @@ def transfer_state_dict(source: Dict[str, Tensor], target: Dict[str, Tensor], mo
         used).
 
     Raises:
-        ValueError: an unknown mode, ``'copy_mapped'`` without a mapping, or a per-keypoint
-            layer whose channel count disagrees with the mapping's keypoint counts.
+        ValueError: an unknown mode, ``'copy_mapped'`` without a mapping, a per-keypoint
+            layer whose channel count disagrees with the mapping's keypoint counts, or a
+            transfer that copies nothing it promises: no tensor at all, no intermediate head
+            layer in ``'reinit_final'`` / ``'copy_mapped'`` (the target head has some), or no
+            keypoint channel in ``'copy_mapped'`` (the mapping has one-to-one keypoints).
+            The usual cause is key names from another code base, e.g. MMPose 0.x's
+            ``keypoint_head.*``: read such checkpoints with :func:`load_source_state_dict`,
+            which maps them.
     """
     if mode not in MODES:
         raise ValueError(f'unknown transfer mode {mode!r}; choose from {MODES}')
@@ -112,7 +118,30 @@ def transfer_state_dict(source: Dict[str, Tensor], target: Dict[str, Tensor], mo
         else:
             report['fresh'].append(name)
     report['unused'] = [k for k in source if k not in used]
+    _check_copied(mode, target, report, layers, mapping, head_prefix, source)
     return out, report
+
+
+def _check_copied(mode, target, report, layers, mapping, head_prefix, source) -> None:
+    """Raise if the transfer copied nothing that its mode promises (see
+    :func:`transfer_state_dict`)."""
+    def sample(keys):
+        keys = list(keys)
+        return ', '.join(keys[:3]) + (', ...' if len(keys) > 3 else '')
+    hint = (f'source keys: {sample(source)}; target keys: {sample(target)} (MMPose 0.x '
+            "checkpoints name the head 'keypoint_head.': load them with "
+            'load_source_state_dict, which maps the names)')
+    if not report['copied'] and not report['channels']:
+        raise ValueError(f'transfer ({mode}) copied no tensor from the source; {hint}')
+    if mode in ('reinit_final', 'copy_mapped'):
+        inner = [k for k in target if k.startswith(head_prefix)
+                 and _layer_of(k[len(head_prefix):], layers) is None]
+        if inner and not any(k.startswith(head_prefix) for k in report['copied']):
+            raise ValueError(f'transfer ({mode}) copied none of the head\'s intermediate '
+                             f'layers ({sample(inner)}); {hint}')
+    if mode == 'copy_mapped' and mapping.one_to_one() and not report['channels']:
+        raise ValueError(f'transfer (copy_mapped) copied no keypoint channel although the '
+                         f'mapping has one-to-one keypoints; {hint}')
 
 
 def _copy_channels(name: str, src: Tensor, dst: Tensor, spec: Tuple[int, int],
@@ -154,12 +183,21 @@ def resolve_checkpoint(checkpoint: str) -> str:
     return checkpoint
 
 
-def load_source_state_dict(checkpoint: str,
-                           revise_keys=((r'^module\.', ''),)) -> Dict[str, Tensor]:
+#: key revisions applied to every source checkpoint (MMEngine's ``revise_keys`` convention):
+#: the ``module.`` of wrapped (distributed) models, and MMPose 0.x's head name: 0.x top-down
+#: models (``TopDown`` + ``TopdownHeatmapSimpleHead``, e.g. the MacaquePose ResNet-50 of
+#: MMPose's model zoo) store ``keypoint_head.deconv_layers.*`` / ``keypoint_head.final_layer.*``,
+#: which MMPose 1.x's ``HeatmapHead`` calls ``head.deconv_layers.*`` / ``head.final_layer.*``
+#: (same layers, same shapes).
+REVISE_KEYS = ((r'^module\.', ''), (r'^keypoint_head\.', 'head.'))
+
+
+def load_source_state_dict(checkpoint: str, revise_keys=REVISE_KEYS) -> Dict[str, Tensor]:
     """The model state dict of an MMEngine checkpoint, read with MMEngine's public
     ``CheckpointLoader.load_checkpoint`` (``state_dict``; keys revised as MMEngine's
-    ``load_checkpoint(revise_keys=...)`` does: by default the ``module.`` of wrapped models
-    removed); ``checkpoint`` as :func:`resolve_checkpoint` takes it.
+    ``load_checkpoint(revise_keys=...)`` does, by default with :data:`REVISE_KEYS`: the
+    ``module.`` of wrapped models removed, MMPose 0.x's ``keypoint_head.`` renamed ``head.``);
+    ``checkpoint`` as :func:`resolve_checkpoint` takes it.
 
     Raises:
         FileNotFoundError: see :func:`resolve_checkpoint`.

@@ -52,12 +52,15 @@ def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0
     (default: all remaining single-person images) form the test set.
 
     Writes ``<prefix>-<num>-s<seed>_train.json``, ``..._val.json`` and ``..._test.json`` in
-    ``out_dir`` (MMPose's MPII format, usable by ``MpiiDataset``) with
+    ``out_dir`` (MMPose's MPII format, usable by ``MpiiDataset``), and
+    ``..._benchmark_train.json``: every entry of ``ann_file`` (multi-person images included)
+    whose image is not in the test set, the training set of the human-only Benchmark, which
+    must not see its test images. Files are written with
     :func:`projects.core.fileio.write_json` (existing files with other content are replaced only
     with ``overwrite``).
 
     Returns:
-        dict: ``train``, ``val``, ``test`` to written paths.
+        dict: ``train``, ``val``, ``test``, ``benchmark_train`` to written paths.
 
     Raises:
         ValueError: fewer single-person images than requested.
@@ -81,4 +84,9 @@ def draw_mpii_subset(ann_file: str, out_dir: str, num: int = 1000, seed: int = 0
         write_json([by_image[i] for i in images], path, [ann_file], root=out_dir,
                    overwrite=overwrite)
         written[name] = path
+    test_set = set(test)
+    path = osp.join(out_dir, f'{prefix}-{num}-s{seed}_benchmark_train.json')
+    write_json([a for a in anns if a['image'] not in test_set], path, [ann_file], root=out_dir,
+               overwrite=overwrite)
+    written['benchmark_train'] = path
     return written

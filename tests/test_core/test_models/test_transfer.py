@@ -129,3 +129,36 @@ def test_frozen_stages_and_lr_multipliers():
         optimizer=dict(type='SGD', lr=0.1),
         paramwise_cfg=dict(custom_keys={'backbone': dict(lr_mult=0.1)})))
     assert sorted({round(g['lr'], 6) for g in optim.optimizer.param_groups}) == [0.01, 0.1]
+
+
+def test_mmpose_0x_checkpoint_names_are_mapped_and_silence_is_an_error(macaque_and_human,
+                                                                       tmp_path):
+    """MMPose 0.x top-down checkpoints (e.g. the MacaquePose ResNet-50 of its model zoo) name
+    the head ``keypoint_head.*``: read through load_source_state_dict they transfer like 1.x
+    ones; handed over raw, a transfer that would copy no head layer raises."""
+    from projects.core.models.transfer import load_source_state_dict
+    src, tgt = macaque_and_human
+    old = {('keypoint_head.' + k[len('head.'):] if k.startswith('head.') else k): v
+           for k, v in src.items()}
+    assert 'keypoint_head.final_layer.weight' in old
+    path = tmp_path / 'mmpose0x.pth'
+    torch.save(dict(state_dict=old, meta=dict(mmpose_version='0.29.0')), path)
+    fresh = tgt.state_dict()
+    layers = per_keypoint_layers(tgt.head)
+    m = build_mapping('macaque_to_mpii')
+    for mode in ('reinit_final', 'copy_mapped'):
+        with pytest.raises(ValueError, match="copied none of the head's intermediate"):
+            transfer_state_dict(old, fresh, mode, layers, m)
+    loaded = load_source_state_dict(str(path))
+    assert set(loaded) == set(src)
+    new, rep = transfer_state_dict(loaded, fresh, 'copy_mapped', layers, m)
+    assert torch.equal(new['head.deconv_layers.0.weight'], src['head.deconv_layers.0.weight'])
+    s, t = keypoint_names('macaque').index('left_knee'), keypoint_names('mpii').index('left_knee')
+    assert torch.equal(new['head.final_layer.weight'][t], src['head.final_layer.weight'][s])
+    # nothing at all in common: an error, not a silently fresh network
+    with pytest.raises(ValueError, match='copied no tensor'):
+        transfer_state_dict({'x.weight': torch.zeros(1)}, fresh, 'reinit_head', layers)
+    # copy_mapped whose head channels cannot be read (only the backbone matches)
+    no_final = {k: v for k, v in src.items() if 'final_layer' not in k}
+    with pytest.raises(ValueError, match='no keypoint channel'):
+        transfer_state_dict(no_final, fresh, 'copy_mapped', layers, m)

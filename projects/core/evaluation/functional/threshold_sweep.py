@@ -9,9 +9,24 @@ evaluated network's definition are excluded from everything):
 * ``TP(t)`` = positive and correct;
 * ``FP(t)`` = positive and not correct (a wrong location, or a keypoint absent from the
   ground truth);
-* ``FN(t)`` = present and not ``TP(t)`` (missed: below the threshold, or placed wrongly);
-* precision = TP / (TP + FP) (0 when nothing is positive), recall = TP / (TP + FN) =
-  TP / #present, F1 = 2 P R / (P + R) (0 when P + R = 0);
+* ``FN(t)``, two rules (the paper does not define FN; ``fn_rule``):
+
+  - ``'correct_below'`` (default): correct but below the threshold, so recall =
+    TP / #correct, the share of the correct predictions that the threshold keeps;
+  - ``'present'``: present and not ``TP(t)`` (below the threshold, or placed wrongly), so
+    recall = TP / #present.
+
+  Only the first is consistent with the paper's Table 1. With one prediction per keypoint,
+  every positive is a prediction, so precision = TP / #positive >= TP / #evaluated; under
+  ``'present'``, recall = TP / #present and therefore precision >= recall x #present /
+  #evaluated. On MPII nearly every keypoint is annotated (#present / #evaluated = 66 / 70 =
+  0.94 over the 14 joints the macaque Baseline is scored on, in MMPose's 5-image MPII sample),
+  so the Baseline's recall 0.74 would force a precision of at least 0.74 x 0.94 = 0.70, not
+  the 0.21 reported. Under ``'correct_below'`` the pair is reachable:
+  e.g. 25 % of the predictions correct and a threshold keeping 74 % of those and 88 % of the
+  wrong ones gives precision 0.185 / (0.185 + 0.66) = 0.22 and recall 0.74;
+* precision = TP / (TP + FP) (0 when nothing is positive), recall = TP / (TP + FN) (0 when
+  TP + FN = 0), F1 = 2 P R / (P + R) (0 when P + R = 0);
 * ROC-AUC: correct (label 1) versus not correct (label 0) predictions ranked by confidence,
   over every prediction (the Mann-Whitney U statistic, ties counted one half);
 * RMSE at the threshold of maximal F1, in the ground truth's pixels, over keypoints present in
@@ -63,10 +78,25 @@ def roc_curve(scores: np.ndarray, labels: np.ndarray):
     return fpr, tpr, np.concatenate([[np.inf], thr])
 
 
+FN_RULES = ('correct_below', 'present')
+
+
+def default_thresholds(conf: np.ndarray, num: int = 101) -> np.ndarray:
+    """The sweep's default thresholds: ``num`` evenly spaced values over ``[min(0, min conf),
+    max(1, max conf)]``, i.e. 0, 0.01, ..., 1 for confidences in [0, 1] (DeepLabCut's
+    likelihoods), and the whole range for MMPose's heatmap maxima, which are not bounded to
+    [0, 1], so that no prediction lies outside the sweep."""
+    conf = np.asarray(conf, dtype=np.float64).ravel()
+    lo = min(0.0, float(conf.min())) if conf.size else 0.0
+    hi = max(1.0, float(conf.max())) if conf.size else 1.0
+    return np.round(np.linspace(lo, hi, num), 10)
+
+
 def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present: np.ndarray,
                     head_size: np.ndarray, valid: Optional[np.ndarray] = None,
                     thresholds: Optional[np.ndarray] = None,
-                    pckh_thr: float = 0.5) -> Dict[str, np.ndarray]:
+                    pckh_thr: float = 0.5,
+                    fn_rule: str = 'correct_below') -> Dict[str, np.ndarray]:
     """The sweep over confidence thresholds (Scott et al. 2024, section 2.5).
 
     Args:
@@ -77,8 +107,12 @@ def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present:
         head_size (np.ndarray): ``(N,)`` head segment length per instance, pixels.
         valid (np.ndarray, optional): ``(K,)`` bool, False for keypoints with no counterpart
             (excluded from every count); all True if omitted.
-        thresholds (np.ndarray, optional): ``(T,)`` thresholds, default 0, 0.01, ..., 1.
+        thresholds (np.ndarray, optional): ``(T,)`` thresholds, default
+            :func:`default_thresholds` of the evaluated confidences (0, 0.01, ..., 1 when they
+            lie in [0, 1]).
         pckh_thr (float): the PCKh fraction of the head size (0.5: PCKh@0.5).
+        fn_rule (str): ``'correct_below'`` (default, consistent with the paper's Table 1) or
+            ``'present'`` (see the module docstring).
 
     Returns:
         dict: ``thresholds, tp, fp, fn, precision, recall, f1`` (each ``(T,)``), ``best``
@@ -89,8 +123,10 @@ def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present:
         ``n_present``.
 
     Raises:
-        ValueError: inconsistent shapes.
+        ValueError: inconsistent shapes, or an unknown ``fn_rule``.
     """
+    if fn_rule not in FN_RULES:
+        raise ValueError(f'threshold_sweep: fn_rule must be one of {FN_RULES}, got {fn_rule!r}')
     pred = np.asarray(pred, dtype=np.float64)
     gt = np.asarray(gt, dtype=np.float64)
     conf = np.asarray(conf, dtype=np.float64)
@@ -103,22 +139,25 @@ def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present:
                          f'present {present.shape}, head_size {head_size.shape}; expected '
                          f'(N, K, 2), (N, K, 2), (N, K), (N, K), (N,)')
     valid = np.ones(k, dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
-    if thresholds is None:
-        thresholds = np.round(np.linspace(0, 1, 101), 10)
-    thresholds = np.asarray(thresholds, dtype=np.float64)
 
     diff = pred - gt
     dist = np.linalg.norm(diff, axis=-1)
     correct = present & (dist <= pckh_thr * head_size[:, None])
     sel = np.broadcast_to(valid[None], (n, k))  # evaluated predictions
     c, ok, pres = conf[sel], correct[sel], present[sel]
+    if thresholds is None:
+        thresholds = default_thresholds(c)
+    thresholds = np.asarray(thresholds, dtype=np.float64)
     pos = c[None, :] >= thresholds[:, None]  # (T, M)
     tp = (pos & ok[None]).sum(1)
     fp = (pos & ~ok[None]).sum(1)
-    fn = pres.sum() - tp
+    if fn_rule == 'present':
+        fn = pres.sum() - tp
+    else:
+        fn = (~pos & ok[None]).sum(1)
     with np.errstate(divide='ignore', invalid='ignore'):
         precision = np.where(tp + fp > 0, tp / np.maximum(tp + fp, 1), 0.0)
-        recall = np.where(pres.sum() > 0, tp / max(pres.sum(), 1), 0.0)
+        recall = np.where(tp + fn > 0, tp / np.maximum(tp + fn, 1), 0.0)
         f1 = np.where(precision + recall > 0,
                       2 * precision * recall / np.maximum(precision + recall, 1e-300), 0.0)
     best = int(np.argmax(f1))
