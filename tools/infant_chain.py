@@ -6,8 +6,14 @@
 
 Writes OUT_DIR/predictions.json and .csv (2D keypoints in pixels with scores, 3D keypoints in
 mm relative to the pelvis, the box, per frame), an overlay of the 2D skeleton (overlay/ for
-images, overlay.mp4 for a video) and 3D skeleton plots (pose3d/). A stage whose checkpoint is
-not given runs with random weights (a warning says so): useful only to test the plumbing.
+images, overlay.mp4 for a video) and 3D skeleton plots (pose3d/).
+
+Weights: a stage without ``--STAGE-checkpoint`` uses the checkpoint its config names
+(``load_from``): the COCO Faster R-CNN and the MPII SimpleBaseline of the OpenMMLab model zoos
+(downloaded once into torch's hub cache) and the MPI-INF-3DHP lifter pre-training run. When
+one cannot be found or downloaded the tool stops and says what to download and where to put
+it; it never runs with random weights unless ``--random-weights`` asks for it (tests and speed
+figures only).
 """
 import argparse
 import os.path as osp
@@ -30,6 +36,9 @@ def parse_args(argv=None):
     for stage in ('det', 'pose2d', 'lifter'):
         p.add_argument(f'--{stage}-config', default=DEFAULTS[stage])
         p.add_argument(f'--{stage}-checkpoint', default=None)
+    p.add_argument('--random-weights', action='store_true',
+                   help='stages without --STAGE-checkpoint get random weights (plumbing tests '
+                   'and speed figures only; the output is meaningless)')
     p.add_argument('--device', default='cpu')
     p.add_argument('--det-cat-id', type=int, default=0, help='class kept (COCO person: 0)')
     p.add_argument('--bbox-thr', type=float, default=0.3)
@@ -46,10 +55,19 @@ def parse_args(argv=None):
 
 def main(argv=None):
     args = parse_args(argv)
-    from projects.infant3d.apis import InfantPoseChain, run_chain
+    from projects.infant3d.apis import (InfantPoseChain, MissingWeightsError,
+                                        resolve_stage_checkpoint, run_chain)
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
     for stage in ('det', 'pose2d', 'lifter'):
-        if getattr(args, f'{stage}_checkpoint') is None:
-            warnings.warn(f'no --{stage}-checkpoint: the {stage} stage has random weights')
+        ckpt = getattr(args, f'{stage}_checkpoint')
+        if ckpt is None and args.random_weights:
+            warnings.warn(f'--random-weights: the {stage} stage has random weights')
+            continue
+        try:
+            ckpt = resolve_stage_checkpoint(stage, getattr(args, f'{stage}_config'), ckpt, root)
+        except MissingWeightsError as e:
+            sys.exit(f'infant_chain.py: {e}')
+        setattr(args, f'{stage}_checkpoint', ckpt)
     chain = InfantPoseChain(args.det_config, args.det_checkpoint, args.pose2d_config,
                             args.pose2d_checkpoint, args.lifter_config, args.lifter_checkpoint,
                             device=args.device, det_cat_id=args.det_cat_id,

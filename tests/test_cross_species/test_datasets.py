@@ -42,8 +42,12 @@ def test_whole_image_setting_keeps_the_aspect(shared_data):
         dict(type='LoadImage'), dict(type='WholeImageBBox'),
         dict(type='GetBBoxCenterScale', padding=1.0),
         dict(type='TopdownAffine', input_size=(640, 480))])
+    # a sample as MpiiDataset makes it: the person box also as bbox_center / bbox_scale,
+    # which GetBBoxCenterScale would prefer
     res = pipeline(dict(img_path=osp.join(img_dir, '005808361.jpg'),
                         bbox=np.array([[10, 10, 50, 50]], np.float32),
+                        bbox_center=np.array([[30, 30]], np.float32),
+                        bbox_scale=np.array([[40, 40]], np.float32),
                         bbox_score=np.ones(1, np.float32)))
     h, w = res['ori_shape']
     np.testing.assert_allclose(res['bbox_center'][0], [w / 2, h / 2])

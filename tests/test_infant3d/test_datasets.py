@@ -156,11 +156,17 @@ def test_mpi_inf_3dhp_mapped_to_mpii(shared_data):
     s = ds[0]
     assert s['keypoints'].shape == (1, 16, 2)
     src = keypoint_names('mpi_inf_3dhp')
-    for mpii, name3dhp in (('pelvis', 'root'), ('thorax', 'neck'), ('upper_neck', 'head'),
-                           ('head_top', 'head_top'), ('left_wrist', 'left_wrist')):
+    # Ellershaw et al.'s head joints: upper_neck <- neck, head_top <- head (thorax <- spine4,
+    # absent from the 17 joints: the shoulders' midpoint)
+    for mpii, name3dhp in (('pelvis', 'root'), ('upper_neck', 'neck'), ('head_top', 'head'),
+                           ('left_wrist', 'left_wrist')):
         t = keypoint_names('mpii').index(mpii)
         np.testing.assert_allclose(s['lifting_target'][0, t], raw['S'][0, src.index(name3dhp), :3],
                                    atol=1e-5)
+    sh = (raw['S'][0, src.index('left_shoulder'), :3] +
+          raw['S'][0, src.index('right_shoulder'), :3]) / 2
+    np.testing.assert_allclose(s['lifting_target'][0, keypoint_names('mpii').index('thorax')], sh,
+                               atol=1e-5)
     # box: square of side scale * 200 around the centre (MMPose's convention)
     c, sc = raw['center'][0], raw['scale'][0]
     np.testing.assert_allclose(s['bbox'][0], [*(c - sc * 100), *(c + sc * 100)], rtol=1e-5)
@@ -191,7 +197,7 @@ def test_mappings_match_mmpose_keypoint_converter():
     for name, k_src in (('mpi_inf_3dhp_to_mpii', 17), ('h36m_to_mpii', 17),
                         ('mini_rgbd_to_mpii', 25)):
         m = build_mapping(name)
-        assert m.num_target == 16 and all(len(s) == 1 for s in m.sources)
+        assert m.num_target == 16 and all(len(s) in (1, 2) for s in m.sources)
         kp = rng.uniform(0, 100, (1, k_src, 2))
         ours, _ = m.apply(kp)
         conv = KeypointConverter(num_keypoints=16, mapping=m.converter_mapping())

@@ -48,17 +48,47 @@ def test_metric_3d_is_root_relative_in_mm(tmp_path):
     m.dataset_meta = dict(keypoint_id2name={i: f'j{i}' for i in range(16)})
     m.process([], [_sample_3d(pred, gt, head=10.0)])
     out = m.compute_metrics(m.results)
-    assert out['AJPE'] == pytest.approx(12 / 15)  # the pelvis (root) is left out
+    # the authors' rule: all 16 joints, the pelvis output (0 here) scored against 0
+    assert out['AJPE'] == pytest.approx(12 / 16)
     assert out['AJPE_j0'] == pytest.approx(12.)
-    assert out['PCKh@1.0'] == pytest.approx(14 / 15)  # 12 mm > 1.0 x 10 mm
+    assert out['PCKh@1.0'] == pytest.approx(15 / 16)  # 12 mm > 1.0 x 10 mm
     assert out['PCKh@2.0'] == pytest.approx(1.0)
     saved = json.load(open(tmp_path / 'r.3d.json'))
-    assert saved['unit'] == 'mm' and saved['overall']['AJPE'] == pytest.approx(12 / 15)
+    assert saved['unit'] == 'mm' and saved['overall']['AJPE'] == pytest.approx(12 / 16)
+    assert saved['root_rule'] == 'authors'
+    m = InfantPoseMetric(mode='3d', root_rule='recentre')
+    m.process([], [_sample_3d(pred, gt, head=10.0)])
+    out = m.compute_metrics(m.results)
+    assert out['AJPE'] == pytest.approx(12 / 15)  # the pelvis (root) is left out
+    assert out['PCKh@1.0'] == pytest.approx(14 / 15)
     # without head sizes (MPI-INF-3DHP) only AJPE
     m = InfantPoseMetric(mode='3d')
     m.process([], [_sample_3d(pred, gt)])
     assert set(m.compute_metrics(m.results)) >= {'AJPE'}
     assert not any(k.startswith('PCKh') for k in m.compute_metrics(m.results))
+
+
+def test_metric_3d_root_rules_differ_when_the_pelvis_output_is_off():
+    """The authors' rule scores the lifter's pelvis output against 0 and does not re-centre;
+    'recentre' moves the 15 other joints by the pelvis error instead."""
+    gt = np.zeros((16, 3))
+    gt[:, 0] = np.arange(16) * 0.05
+    gt += [0.1, 0.2, 2.5]
+    pred = gt - gt[6]
+    pred[6] = [0., 0., 0.02]  # the pelvis output 20 mm off, every other joint exact
+    a = InfantPoseMetric(mode='3d')
+    a.process([], [_sample_3d(pred, gt, head=10.0)])
+    out = a.compute_metrics(a.results)
+    assert out['AJPE'] == pytest.approx(20 / 16)
+    assert out['PCKh@1.0'] == pytest.approx(15 / 16)  # the pelvis: 20 mm > 10 mm
+    assert out['PCKh@2.0'] == 1.0  # 20 mm <= 2 x 10 mm
+    r = InfantPoseMetric(mode='3d', root_rule='recentre')
+    r.process([], [_sample_3d(pred, gt, head=10.0)])
+    out = r.compute_metrics(r.results)
+    assert out['AJPE'] == pytest.approx(20.0)  # 15 joints, each 20 mm off after re-centring
+    assert out['PCKh@1.0'] == 0.0 and out['PCKh@2.0'] == 1.0  # 20 > 10, 20 <= 20
+    with pytest.raises(ValueError, match='root_rule'):
+        InfantPoseMetric(mode='3d', root_rule='x')
 
 
 def test_metric_2d_uses_the_frame_head_size():
@@ -93,10 +123,19 @@ def test_report_writes_table1(tmp_path):
                     f'Ours 3D={tmp_path}/r.3d.json'], cwd=ROOT, check=True,
                    capture_output=True)
     rows = list(csv.reader(open(tmp_path / 'out' / 'table1.csv')))
-    assert rows[1] == ['Ours 2D', '90.0', '95.0', '8.0', 'px', '7']
-    assert rows[2][3:5] == ['30.0', 'mm']
-    assert rows[5][0].startswith('Ellershaw et al. 3D') and rows[5][1] == '65.2'
-    assert '| Ours 3D | 90.0 | 95.0 | 30.0 | mm | 7 |' in open(tmp_path / 'out' / 'table1.md').read()
+    assert rows[1] == ['Ours 2D', '90.0', '95.0', '8.0', 'px', '7', '']
+    # a 3D result file without a recorded rule was written with the former 'recentre'
+    assert rows[2][3:] == ['30.0', 'mm', '7', 'recentre']
+    # --paper: all six rows of the paper's Table 1, the two state-of-the-art rows included
+    quoted = rows[3:]
+    assert len(quoted) == 6 and all(r[0].endswith('(quoted)') for r in quoted)
+    assert quoted[2][0].startswith('Adapted OpenPose') and quoted[2][1:4] == ['86.54', '91.64',
+                                                                               '']
+    assert quoted[3][0].startswith('Ellershaw et al. 3D') and quoted[3][1] == '65.2'
+    assert quoted[5][0].startswith('Hesse et al.') and quoted[5][1:4] == ['51.09', '83.87',
+                                                                          '44.9']
+    assert '| Ours 3D | 90.0 | 95.0 | 30.0 | mm | 7 | recentre |' in \
+        open(tmp_path / 'out' / 'table1.md').read()
     bad = tmp_path / 'bad.json'
     bad.write_text('{}')
     p = subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',

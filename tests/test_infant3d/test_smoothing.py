@@ -54,6 +54,28 @@ def test_smoothing_effect_rows():
     rows = smoothing_effect(pred, gt, vis, windows=(7, ))
     assert [r['window'] for r in rows] == [0, 7]
     assert rows[0]['gt_jitter'] == pytest.approx(0.0, abs=1e-9)
+    # the prediction's jitter on the labeled triplets leaves out those with frame 0 of joint 0
+    acc = np.linalg.norm(pred[2:] - 2 * pred[1:-1] + pred[:-2], axis=-1)
+    assert rows[0]['jitter_labeled'] == pytest.approx(np.r_[acc[1:, 0], acc[:, 1]].mean())
     err = np.linalg.norm(pred - gt, axis=-1)
     assert rows[0]['error'] == pytest.approx(err[vis > 0].mean())
     assert rows[1]['jitter'] < rows[0]['jitter'] and rows[1]['error'] < rows[0]['error']
+
+
+def test_jitter_ignores_missing_points():
+    """A missing label stored as (0, 0) must not count as motion: only triplets of frames where
+    the point is labeled in all three enter the jitter."""
+    from projects.infant3d.apis.smoothing import jitter
+    t = np.arange(6, dtype=float)
+    track = np.stack([10 + t, 20 + 0 * t], axis=-1)[:, None]  # constant velocity: jitter 0
+    track[3] = 0.0  # missing, stored as (0, 0)
+    vis = np.ones((6, 1))
+    vis[3] = 0
+    assert jitter(track, vis) == 0.0  # triplets (0,1,2) only: 3 is in all the others
+    assert jitter(track) > 10  # without the mask the hole reads as a huge acceleration
+    # a real acceleration on a labeled triplet: x = 0, 0, 1 -> second difference 1
+    acc = np.array([[[0., 0.]], [[0., 0.]], [[1., 0.]], [[5., 5.]]])
+    assert jitter(acc, np.array([[1], [1], [1], [0]])) == 1.0
+    assert np.isnan(jitter(acc, np.array([[1], [0], [1], [1]])))
+    with pytest.raises(ValueError, match='valid'):
+        jitter(acc, np.ones((4, 2)))

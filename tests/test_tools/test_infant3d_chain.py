@@ -10,6 +10,7 @@ import sys
 
 import cv2
 import numpy as np
+import pytest
 
 from .test_train_test import run
 
@@ -27,7 +28,8 @@ def test_chain_on_image_folder(shared_data, tmp_path):
         shutil.copy(p, src)
     out = tmp_path / 'out'
     run([sys.executable, 'tools/infant_chain.py', str(src), '--out', str(out),
-         '--fallback-full-image', '--smooth', '3', '--plot-every', '1'])
+         '--fallback-full-image', '--smooth', '3', '--polyorder', '1', '--plot-every', '1',
+         '--random-weights'])
     res = json.load(open(out / 'predictions.json'))
     assert len(res['joints']) == 16 and res['joints'][6] == 'pelvis'
     assert len(res['frames']) == 4
@@ -37,7 +39,6 @@ def test_chain_on_image_folder(shared_data, tmp_path):
         assert np.asarray(fr['scores_2d']).shape == (16, )
         kp3d = np.asarray(fr['keypoints_3d'])
         assert kp3d.shape == (16, 3)
-        np.testing.assert_allclose(kp3d[6], 0, atol=1e-3)  # relative to the pelvis
         x1, y1, x2, y2 = fr['bbox']
         assert 0 <= x1 < x2 <= img.shape[1] and 0 <= y1 < y2 <= img.shape[0]
         assert set(fr['time']) == {'detection', 'pose2d', 'lifting'}
@@ -45,6 +46,11 @@ def test_chain_on_image_folder(shared_data, tmp_path):
                                                   + '.jpg')))
         assert overlay.shape == img.shape
     assert len(res['raw']) == 4 and res['smoothing']['window'] == 3
+    # Savitzky-Golay of window 3 and order 1 is the mean of three frames inside the track
+    raw3d = np.array([f['keypoints_3d'] for f in res['raw']])
+    for t in (1, 2):
+        np.testing.assert_allclose(res['frames'][t]['keypoints_3d'], raw3d[t - 1:t + 2].mean(0),
+                                   atol=1e-3)
     assert res['jitter']['keypoints_3d']['frames'] == 4
     rows = list(csv.reader(open(out / 'predictions.csv')))
     assert len(rows) == 5 and len(rows[0]) == 7 + 16 * 6
@@ -61,7 +67,7 @@ def test_chain_on_video(shared_data, tmp_path):
     w.release()
     out = tmp_path / 'out'
     run([sys.executable, 'tools/infant_chain.py', video, '--out', str(out),
-         '--fallback-full-image'])
+         '--fallback-full-image', '--random-weights'])
     res = json.load(open(out / 'predictions.json'))
     assert res['fps'] == 10 and [f['image'] for f in res['frames']] == [
         f'{video}#{i}' for i in range(3)]
@@ -71,3 +77,33 @@ def test_chain_on_video(shared_data, tmp_path):
     p = run([sys.executable, 'tools/infant_chain.py', str(tmp_path / 'nope.mp4'), '--out',
              str(out)], check=False)
     assert p.returncode != 0 and 'nope.mp4: no such file or folder' in p.stderr
+
+
+def test_chain_weights_default_to_the_configs_and_fail_clearly(tmp_path, monkeypatch):
+    """Without --STAGE-checkpoint each stage uses its config's load_from; a checkpoint that
+    cannot be found or downloaded stops the tool with what to get and where to put it."""
+    import torch
+    from projects.infant3d.apis import MissingWeightsError, resolve_stage_checkpoint
+    from mmengine.config import Config
+    from .tiny_config import ROOT
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path / 'torch'))
+    torch.hub.set_dir(str(tmp_path / 'torch' / 'hub'))
+    det_cfg = osp.join(ROOT, 'configs/infant3d/faster-rcnn_r50_fpn_1x_coco-person.py')
+    url = Config.fromfile(det_cfg).load_from
+    assert url.startswith('https://download.openmmlab.com/mmdetection/')
+    cached = tmp_path / 'torch' / 'hub' / 'checkpoints' / osp.basename(url)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b'weights')
+    assert resolve_stage_checkpoint('det', det_cfg, root=ROOT) == str(cached)  # no download
+    lifter_cfg = osp.join(ROOT, 'configs', 'infant3d',
+                          'image-pose-lift_tcn_3dhp-ft_8xb64-100e_mini-rgbd.py')
+    with pytest.raises(MissingWeightsError, match=r'lifter: checkpoint work_dirs/.*epoch_200\.pth '
+                       r'\(named by .* \(load_from\)\) does not exist.*--lifter-checkpoint'):
+        resolve_stage_checkpoint('lifter', lifter_cfg, root=str(tmp_path))
+    with pytest.raises(MissingWeightsError, match=r'cannot download http://127\.0\.0\.1:9/x\.pth'
+                       r'.*put it at .*checkpoints/x\.pth'):
+        resolve_stage_checkpoint('pose2d', det_cfg, 'http://127.0.0.1:9/x.pth')
+    assert not (tmp_path / 'torch' / 'hub' / 'checkpoints' / 'x.pth').exists()
+    p = run([sys.executable, 'tools/infant_chain.py', str(tmp_path), '--out', str(tmp_path / 'o'),
+             '--det-checkpoint', str(tmp_path / 'missing.pth')], check=False)
+    assert p.returncode != 0 and 'det: checkpoint' in p.stderr and 'missing.pth' in p.stderr

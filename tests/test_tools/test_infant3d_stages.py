@@ -8,6 +8,7 @@ import json
 import os.path as osp
 import sys
 
+import numpy as np
 import pytest
 
 from tests.helpers.mini_rgbd import write_mini_rgbd
@@ -80,7 +81,14 @@ def test_lifter_pretrain_on_3dhp_then_mini_rgbd(mini_rgbd, shared_data, tmp_path
     res = json.load(open(tmp_path / 'r3d.3d.json'))
     assert res['unit'] == 'mm' and res['num_frames'] == 4
     assert [f['head_size'] for f in res['frames']] == pytest.approx([28.6] * 2 + [30.1] * 2)
-    assert all(f['errors'][6] == 0 for f in res['frames'])  # root-relative: pelvis error 0
+    # the authors' rule: the lifter's pelvis output is scored too (16 joints), and AJPE is the
+    # mean over joints of each joint's mean error over frames
+    assert res['root_rule'] == 'authors'
+    err = np.array([f['errors'] for f in res['frames']])
+    vis = np.array([f['visible'] for f in res['frames']]) > 0
+    assert vis[:, 6].all() and err.shape == (4, 16)
+    assert res['overall']['AJPE'] == pytest.approx(
+        np.mean((err * vis).sum(0) / vis.sum(0)), rel=1e-6)
     out = tmp_path / 'table'
     run([sys.executable, 'tools/analysis/infant_report.py', '--out', str(out),
          f'3D={tmp_path}/r3d.3d.json'])

@@ -9,7 +9,9 @@ Runs the bottom-up model on every frame of the range, follows each ground-truth 
 track) through the predicted instance nearest to it (mean distance over its labeled nodes),
 then compares the raw tracks with Savitzky-Golay-smoothed ones (the filter of
 ``tools/infant_chain.py --smooth``): jitter (mean norm of the frame-to-frame second difference,
-px/frame^2), the ground truth's own jitter (real motion), and the mean/median error (px).
+px/frame^2) over every frame and over the triplets of frames where the node is labeled in all
+three, the ground truth's own jitter over those triplets (real motion; a node missing from the
+labels never counts as motion), and the mean/median error (px).
 """
 import argparse
 import json
@@ -76,10 +78,11 @@ def main(argv=None):
                                 args.polyorder)
         result['tracks'][t] = rows
         print(f'track {t} ({len(g)} frames)')
-        print('  window  jitter px/f^2  (GT jitter)  mean error px  median error px')
+        print('  window  jitter px/f^2  on labeled triplets  (GT jitter there)  mean error px'
+              '  median error px')
         for r in rows:
-            print(f'  {r["window"]:6d}  {r["jitter"]:13.2f}  ({r["gt_jitter"]:.2f})  '
-                  f'{r["error"]:13.2f}  {r["error_median"]:15.2f}')
+            print(f'  {r["window"]:6d}  {r["jitter"]:13.2f}  {r["jitter_labeled"]:19.2f}  '
+                  f'({r["gt_jitter"]:.2f})  {r["error"]:13.2f}  {r["error_median"]:15.2f}')
     if args.out:
         with open(args.out, 'w') as f:
             json.dump(result, f, indent=1)

@@ -218,13 +218,17 @@ MINI_RGBD_TO_MPII_RULES: Dict[str, Rule] = {
 }
 
 #: MPI-INF-3DHP's 17 joints (MMPose 0.x order) to MPII-16 for lifting, the pelvis ('root') as
-#: root. 3DHP's 'neck' lies between the shoulders (MPII's thorax) and its 'head' at the head
-#: centre, the nearest counterpart of MPII's upper neck; the same correspondence as the
-#: customary 3DHP -> Human3.6M order (neck -> thorax, head -> neck_base, head_top -> head).
+#: root, with Ellershaw et al.'s head joints (their ``DataSets/Utils/Config.py``, ``MPI_INF``
+#: ``MPIIMapping`` over 3DHP's 28 joints: thorax <- spine4, upper_neck <- neck, head_top <-
+#: head), the same correspondence as their MINI-RGBD one (thorax <- spine2, upper_neck <- neck,
+#: head_top <- nose vertex), so that pre-training and fine-tuning agree on what the head joints
+#: mean. MMPose's 17-joint files have no spine4 (the top spine joint, at the height of the
+#: shoulders): thorax is the midpoint of the shoulders, MPII's own thorax definition.
 MPI_INF_3DHP_TO_MPII_RULES: Dict[str, Rule] = {
     'right_ankle': 'right_ankle', 'right_knee': 'right_knee', 'right_hip': 'right_hip',
     'left_hip': 'left_hip', 'left_knee': 'left_knee', 'left_ankle': 'left_ankle',
-    'pelvis': 'root', 'thorax': 'neck', 'upper_neck': 'head', 'head_top': 'head_top',
+    'pelvis': 'root', 'thorax': ('mean', ['left_shoulder', 'right_shoulder']),
+    'upper_neck': 'neck', 'head_top': 'head',
     'right_wrist': 'right_wrist', 'right_elbow': 'right_elbow',
     'right_shoulder': 'right_shoulder', 'left_shoulder': 'left_shoulder',
     'left_elbow': 'left_elbow', 'left_wrist': 'left_wrist',

@@ -1,11 +1,11 @@
 """Temporal smoothing of keypoint tracks and the jitter it removes."""
 import copy
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 
 
-def jitter(track: np.ndarray) -> float:
+def jitter(track: np.ndarray, valid: Optional[np.ndarray] = None) -> float:
     """Frame-to-frame jitter of a keypoint track: the mean norm of the second difference,
     ``mean_t,k || x[t+1, k] - 2 x[t, k] + x[t-1, k] ||`` (an acceleration: pixels or mm per
     frame squared). Motion at constant velocity has jitter 0; independent per-frame noise
@@ -13,15 +13,27 @@ def jitter(track: np.ndarray) -> float:
 
     Args:
         track (np.ndarray): ``(T, K, D)`` keypoints of consecutive frames.
+        valid (np.ndarray, optional): ``(T, K)``; a second difference counts only where the
+            keypoint is valid (> 0) in all three frames ``t-1, t, t+1``, so missing points
+            (often stored as 0 or NaN) never enter as motion. All valid if omitted.
+
+    Returns:
+        float: the jitter; NaN if no triplet of valid frames exists.
 
     Raises:
-        ValueError: fewer than 3 frames.
+        ValueError: fewer than 3 frames, or ``valid`` of another shape than ``(T, K)``.
     """
     track = np.asarray(track, np.float64)
     if track.ndim != 3 or track.shape[0] < 3:
         raise ValueError(f'jitter needs a (T >= 3, K, D) track; got shape {track.shape}')
-    acc = track[2:] - 2 * track[1:-1] + track[:-2]
-    return float(np.linalg.norm(acc, axis=-1).mean())
+    acc = np.linalg.norm(track[2:] - 2 * track[1:-1] + track[:-2], axis=-1)
+    if valid is None:
+        return float(acc.mean())
+    valid = np.asarray(valid) > 0
+    if valid.shape != track.shape[:2]:
+        raise ValueError(f'jitter: valid {valid.shape}, expected {track.shape[:2]}')
+    ok = valid[2:] & valid[1:-1] & valid[:-2]
+    return float(acc[ok].mean()) if ok.any() else float('nan')
 
 
 def consecutive_runs(valid: Sequence[bool]) -> List[slice]:
@@ -86,9 +98,11 @@ def smoothing_effect(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
 
     Returns:
         list of dict: one row for the raw track (``window`` 0) and one per window with
-        ``jitter`` (:func:`jitter` of the prediction), ``gt_jitter`` (the ground truth's own,
-        the real motion), ``error`` (mean Euclidean error over visible keypoints) and
-        ``error_median``.
+        ``jitter`` (:func:`jitter` of the prediction, every frame), ``jitter_labeled`` (the
+        prediction's, over the triplets where the ground truth is visible in all three
+        frames), ``gt_jitter`` (the ground truth's own over those triplets: the real motion;
+        missing points never count), ``error`` (mean Euclidean error over visible keypoints)
+        and ``error_median``.
     """
     pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
     mask = np.asarray(visible) > 0
@@ -99,6 +113,7 @@ def smoothing_effect(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
             [f['keypoints_2d'] for f in smooth_tracks(frames, w, polyorder,
                                                       keys=('keypoints_2d', ))])
         err = np.linalg.norm(track - gt, axis=-1)[mask]
-        rows.append(dict(window=w, jitter=jitter(track), gt_jitter=jitter(gt),
+        rows.append(dict(window=w, jitter=jitter(track), jitter_labeled=jitter(track, mask),
+                         gt_jitter=jitter(gt, mask),
                          error=float(err.mean()), error_median=float(np.median(err))))
     return rows

@@ -6,19 +6,23 @@ from typing import List, Sequence, Tuple
 
 from .metrics import read_result
 
-#: the paper's Table 1 (MINI-RGBD sequences 11 and 12), for comparison
+#: the paper's Table 1 (MINI-RGBD sequences 11 and 12), all six rows, for comparison: model,
+#: PCKh@1.0 / %, PCKh@2.0 / %, AJPE, unit, 3D rule (None where not given)
 PAPER_TABLE1 = [
-    ('Ellershaw et al. 2D', 93.77, 96.05, 8.17, 'px'),
-    ('Ellershaw et al. 2D w/o adult pre-training', 82.98, None, 10.96, 'px'),
-    ('Ellershaw et al. 3D', 65.20, 88.99, 28.47, 'mm'),
-    ('Ellershaw et al. 3D w/o adult pre-training', 52.18, 84.25, 34.18, 'mm'),
+    ('Ellershaw et al. 2D', 93.77, 96.05, 8.17, 'px', None),
+    ('Ellershaw et al. 2D w/o adult pre-training', 82.98, None, 10.96, 'px', None),
+    ('Adapted OpenPose (SOTA, Hesse et al. 2018)', 86.54, 91.64, None, 'px', None),
+    ('Ellershaw et al. 3D', 65.20, 88.99, 28.47, 'mm', 'authors'),
+    ('Ellershaw et al. 3D w/o adult pre-training', 52.18, 84.25, 34.18, 'mm', 'authors'),
+    ('Hesse et al. (SOTA, random ferns, RGB-D)', 51.09, 83.87, 44.90, 'mm', None),
 ]
 
 
 def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = False,
            per_joint: bool = True) -> List[List]:
     """Write ``table1.md`` and ``table1.csv`` (model, PCKh@1.0 / %, PCKh@2.0 / %, AJPE and its
-    unit, frames) and, with ``per_joint``, ``per_joint.csv`` (AJPE and PCKh of every joint).
+    unit, frames, and for 3D rows the root rule of :class:`InfantPoseMetric`) and, with
+    ``per_joint``, ``per_joint.csv`` (AJPE and PCKh of every joint).
 
     Args:
         results: ``(row name, path of a {prefix}.2d.json / .3d.json)`` pairs.
@@ -31,7 +35,7 @@ def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = 
     Raises:
         FileNotFoundError, ValueError: a missing or foreign result file (named).
     """
-    header = ['model', 'PCKh 1.0 / %', 'PCKh 2.0 / %', 'AJPE', 'unit', 'frames']
+    header = ['model', 'PCKh 1.0 / %', 'PCKh 2.0 / %', 'AJPE', 'unit', 'frames', '3D rule']
     rows, joints_rows = [header], []
     for name, path in results:
         r = read_result(path)
@@ -39,15 +43,17 @@ def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = 
 
         def pct(key):
             return round(100 * o[key], 2) if key in o else None
+        # result files written before the rule was recorded used today's 'recentre'
+        rule = (r.get('root_rule') or 'recentre') if r['mode'] == '3d' else None
         rows.append([name, pct('PCKh@1.0'), pct('PCKh@2.0'), round(o['AJPE'], 2),
-                     'px' if r['mode'] == '2d' else 'mm', r.get('num_frames')])
+                     'px' if r['mode'] == '2d' else 'mm', r.get('num_frames'), rule])
         for key, values in r['per_joint'].items():
             joints_rows.append([name, key] + [None if v is None or v != v else round(v, 4)
                                               for v in values])
             joint_names = r['joints']
     if with_paper:
-        for name, p1, p2, a, unit in PAPER_TABLE1:
-            rows.append([name + ' (quoted)', p1, p2, a, unit, None])
+        for name, p1, p2, a, unit, rule in PAPER_TABLE1:
+            rows.append([name + ' (quoted)', p1, p2, a, unit, None, rule])
     os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'table1.csv'), 'w', newline='') as f:
         csv.writer(f).writerows(rows)
