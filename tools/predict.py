@@ -179,7 +179,16 @@ def main(argv=None):
     if 'overlay' in args.save and source.kind == 'video':
         check_output(overlay_path, None, [args.input], args.out, args.overwrite)
 
-    model = init_model(cfg, args.checkpoint, device=args.device)
+    # a published MMPose 0.x checkpoint (keypoint_head.*) is read through a 1.x copy; one
+    # that does not fit the config's model is refused (init_model loads non-strictly)
+    from projects.core.checkpoint import (CheckpointMismatchError, check_checkpoint_fits,
+                                          mmpose1x_checkpoint)
+    checkpoint = mmpose1x_checkpoint(args.checkpoint, args.out)
+    model = init_model(cfg, checkpoint, device=args.device)
+    try:
+        check_checkpoint_fits(model, checkpoint, cfg.get('load_from_allow', ()))
+    except CheckpointMismatchError as e:
+        parser.error(str(e))
     meta = model.dataset_meta
     sigmas = np.asarray(meta['sigmas'], dtype=np.float64)
     tracker = KeypointTracker(args.track_distance, args.track_memory, args.kpt_thr) \

@@ -77,10 +77,12 @@ def main():
     cfg = merge_args(Config.fromfile(args.config), args)
     from projects.core.engine import setup_cpu_distributed
     setup_cpu_distributed(cfg)
+    # a published MMPose 0.x checkpoint (keypoint_head.*) is loaded through a 1.x copy
+    from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
+    cfg.load_from = mmpose1x_checkpoint(args.checkpoint, cfg.work_dir)
     runner = Runner.from_cfg(cfg)
     # MMEngine loads non-strictly: refuse a checkpoint of another model before testing
-    from projects.core.checkpoint import check_checkpoint_fits
-    check_checkpoint_fits(runner.model, args.checkpoint, cfg.get('load_from_allow', ()))
+    check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))
     if args.out:
         out = args.out
 

@@ -97,6 +97,10 @@ def main():
         cfg.model.setdefault('data_preprocessor', cfg.get('preprocess_cfg', {}))
     from projects.core.engine import setup_cpu_distributed
     setup_cpu_distributed(cfg)
+    if cfg.get('load_from') and not cfg.get('resume'):
+        # a published MMPose 0.x checkpoint (keypoint_head.*) is loaded through a 1.x copy
+        from projects.core.checkpoint import mmpose1x_checkpoint
+        cfg.load_from = mmpose1x_checkpoint(cfg.load_from, cfg.work_dir)
     runner = Runner.from_cfg(cfg)
     if cfg.get('load_from') and not cfg.get('resume'):
         # MMEngine loads non-strictly: refuse a checkpoint of another model before training

@@ -18,9 +18,12 @@ Imported by :mod:`projects.core`, hence by every config's ``custom_imports``, so
 written by PoseBridge runs load back with ``weights_only=True``.
 
 :func:`check_checkpoint_fits` refuses a checkpoint that does not fit the model (MMEngine loads
-non-strictly and only logs what it skipped).
+non-strictly and only logs what it skipped). :func:`mmpose1x_checkpoint` makes a published
+MMPose 0.x checkpoint (``keypoint_head.*``) loadable by ``load_from``, ``tools/test.py`` and
+``tools/predict.py``.
 """
 import copyreg
+import re
 from typing import Optional, Sequence
 
 import numpy as np
@@ -61,6 +64,69 @@ def register_safe_globals() -> None:
 
 
 register_safe_globals()
+
+
+#: key revisions from other code bases to MMPose 1.x (MMEngine's ``revise_keys`` convention,
+#: ``(pattern, replacement)`` for ``re.sub``): the ``module.`` of wrapped (distributed) models,
+#: and MMPose 0.x's head name: 0.x top-down models (``TopDown`` + ``TopdownHeatmapSimpleHead``,
+#: e.g. the MacaquePose and MPII ResNet-50 of MMPose's model zoo) store
+#: ``keypoint_head.deconv_layers.*`` / ``keypoint_head.final_layer.*``, which MMPose 1.x's
+#: ``HeatmapHead`` calls ``head.deconv_layers.*`` / ``head.final_layer.*`` (same layers, same
+#: shapes; the backbone's keys are unchanged).
+REVISE_KEYS = ((r'^module\.', ''), (r'^keypoint_head\.', 'head.'))
+
+
+def revise_keys(state_dict: dict, revise=REVISE_KEYS) -> dict:
+    """``state_dict`` with every key revised by ``revise`` (in order; values untouched)."""
+    import re
+    out = dict(state_dict)
+    for pattern, repl in revise:
+        out = {re.sub(pattern, repl, k): v for k, v in out.items()}
+    return out
+
+
+def mmpose1x_checkpoint(checkpoint: str, out_dir: str) -> str:
+    """A checkpoint that MMPose 1.x loads: ``checkpoint`` itself, or, when it has MMPose 0.x
+    key names (``keypoint_head.*``), a copy with :data:`REVISE_KEYS` applied, written to
+    ``<out_dir>/<name>_mmpose1x.pth`` (the input is never modified; an existing copy is
+    reused). Used by ``tools/train.py`` (``load_from``), ``tools/test.py`` and
+    ``tools/predict.py``, so a published 0.x checkpoint loads like a 1.x one; whether it then
+    fits the model is :func:`check_checkpoint_fits`' job.
+
+    Args:
+        checkpoint (str): path or URL (read with MMEngine's ``CheckpointLoader``).
+        out_dir (str): where a converted copy goes (a work dir).
+
+    Returns:
+        str: the checkpoint to load.
+
+    Raises:
+        FileNotFoundError: a local ``checkpoint`` that does not exist.
+    """
+    import os
+    import os.path as osp
+    from mmengine.logging import print_log
+    from mmengine.runner import CheckpointLoader
+    if '://' not in checkpoint and not osp.isfile(checkpoint):
+        raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
+    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
+    if not any(re.match(r'^(module\.)?keypoint_head\.', k) for k in state):
+        return checkpoint
+    name = osp.splitext(osp.basename(checkpoint.split('?')[0]))[0]
+    out = osp.join(out_dir, f'{name}_mmpose1x.pth')
+    if osp.abspath(out) == osp.abspath(checkpoint):
+        return checkpoint
+    if not osp.isfile(out):
+        os.makedirs(out_dir, exist_ok=True)
+        meta = dict(ckpt.get('meta') or {}) if isinstance(ckpt, dict) else {}
+        meta['converted_from'] = checkpoint
+        tmp = out + '.tmp'
+        torch.save(dict(state_dict=revise_keys(state), meta=meta), tmp)
+        os.replace(tmp, out)
+    print_log(f'{checkpoint}: MMPose 0.x key names (keypoint_head.*); loading the 1.x copy '
+              f'{out}', logger='current')
+    return out
 
 
 class CheckpointMismatchError(ValueError):

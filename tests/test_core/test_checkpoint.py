@@ -6,6 +6,7 @@ import torch
 from mmengine.logging import HistoryBuffer
 
 import projects.core  # noqa: F401  (registers the allow-list)
+from projects.core.checkpoint import CheckpointMismatchError
 
 
 class NotAllowed:
@@ -95,3 +96,37 @@ def test_resume_falls_back_to_the_newest_checkpoint_that_loads(tmp_path):
     (tmp_path / 'iter_2.pth').write_bytes(b'')
     with pytest.raises(RuntimeError, match='no checkpoint .* loads'):
         find_resume_checkpoint(str(tmp_path))
+
+
+def test_mmpose_0x_checkpoint_loads_through_a_1x_copy(tmp_path):
+    """A checkpoint with MMPose 0.x names (keypoint_head.*) becomes a 1.x copy that fits the
+    1.x model exactly; the input file is untouched; a 1.x checkpoint is used as it is."""
+    from mmpose.registry import MODELS
+    from mmengine.registry import init_default_scope
+    from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
+    init_default_scope('mmpose')
+    model = MODELS.build(dict(
+        type='TopdownPoseEstimator',
+        backbone=dict(type='ResNet', depth=18),
+        head=dict(type='HeatmapHead', in_channels=512, out_channels=16,
+                  deconv_out_channels=(32, 32), deconv_kernel_sizes=(4, 4),
+                  loss=dict(type='KeypointMSELoss', use_target_weight=True))))
+    sd = model.state_dict()
+    old = {('keypoint_head.' + k[5:] if k.startswith('head.') else k): v.clone()
+           for k, v in sd.items()}
+    src = tmp_path / 'res18_mpii_256x256-0x.pth'
+    torch.save(dict(state_dict=old, meta=dict(mmpose_version='0.29.0')), src)
+    before = src.read_bytes()
+    with pytest.raises(CheckpointMismatchError, match='does not fit'):
+        check_checkpoint_fits(model, str(src))  # as MMEngine would read it
+    out = mmpose1x_checkpoint(str(src), str(tmp_path / 'work'))
+    assert out == str(tmp_path / 'work' / 'res18_mpii_256x256-0x_mmpose1x.pth')
+    check_checkpoint_fits(model, out)
+    new = torch.load(out, weights_only=True)['state_dict']
+    assert set(new) == set(sd) and torch.equal(new['head.final_layer.weight'],
+                                               sd['head.final_layer.weight'])
+    assert src.read_bytes() == before
+    assert mmpose1x_checkpoint(str(src), str(tmp_path / 'work')) == out  # reused
+    assert mmpose1x_checkpoint(out, str(tmp_path / 'w2')) == out  # already 1.x
+    with pytest.raises(FileNotFoundError, match='nope.pth does not exist'):
+        mmpose1x_checkpoint(str(tmp_path / 'nope.pth'), str(tmp_path))

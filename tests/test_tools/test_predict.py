@@ -135,3 +135,36 @@ def test_tracking_eval_by_hand(tmp_path):
     far = {f: (p + 1000, ids) for f, (p, ids) in hyp_ok.items()}
     s = score(gt, far, max_dist=20)
     assert s['misses'] == 12 and s['false_positives'] == 12
+
+
+def test_predict_loads_mmpose_0x_checkpoints_and_refuses_wrong_ones(tiny_model, tmp_path,
+                                                                    shared_data):
+    """A published MMPose 0.x top-down checkpoint (keypoint_head.*) predicts through
+    tools/predict.py; a checkpoint that does not fit the config stops it with the file named."""
+    import projects.cross_species  # noqa: F401
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import MODELS
+    cfg_path = osp.join(ROOT, 'configs', 'cross_species', 'td-hm_res50_8xb64-210e_mpii-256x256.py')
+    cfg = Config.fromfile(cfg_path)
+    cfg.model.backbone.init_cfg = None
+    init_default_scope('mmpose')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    model.init_weights()
+    old = {('keypoint_head.' + k[5:] if k.startswith('head.') else k): v
+           for k, v in model.state_dict().items()}
+    ckpt = tmp_path / 'res50_mpii_256x256-0x.pth'
+    torch.save(dict(state_dict=old, meta=dict()), ckpt)
+    img = osp.join(shared_data, 'mmpose_samples', 'mpii', '004645041.jpg')
+    out = tmp_path / 'out'
+    p = run([sys.executable, 'tools/predict.py', cfg_path, str(ckpt), img, '--out', str(out),
+             '--score-thr', '0', '--save', 'coco'])
+    assert 'MMPose 0.x key names' in p.stdout + p.stderr
+    res = json.load(open(out / '004645041.json'))
+    assert len(res) == 1 and len(res[0]['keypoints']) == 16 * 3
+    # the tiny one-stage config with the top-down checkpoint: refused, file named
+    tiny_cfg, _, video = tiny_model
+    p = run([sys.executable, 'tools/predict.py', tiny_cfg, str(ckpt), video, '--out',
+             str(tmp_path / 'bad')], check=False)
+    assert p.returncode == 2 and 'res50_mpii_256x256-0x' in p.stderr and 'does not fit' in p.stderr

@@ -19,6 +19,7 @@ from typing import Dict, List, Optional, Tuple
 
 from torch import Tensor
 
+from ..checkpoint import REVISE_KEYS
 from ..keypoints import KeypointMapping
 
 MODES = ('reinit_head', 'reinit_final', 'copy_mapped')
@@ -183,19 +184,11 @@ def resolve_checkpoint(checkpoint: str) -> str:
     return checkpoint
 
 
-#: key revisions applied to every source checkpoint (MMEngine's ``revise_keys`` convention):
-#: the ``module.`` of wrapped (distributed) models, and MMPose 0.x's head name: 0.x top-down
-#: models (``TopDown`` + ``TopdownHeatmapSimpleHead``, e.g. the MacaquePose ResNet-50 of
-#: MMPose's model zoo) store ``keypoint_head.deconv_layers.*`` / ``keypoint_head.final_layer.*``,
-#: which MMPose 1.x's ``HeatmapHead`` calls ``head.deconv_layers.*`` / ``head.final_layer.*``
-#: (same layers, same shapes).
-REVISE_KEYS = ((r'^module\.', ''), (r'^keypoint_head\.', 'head.'))
-
-
 def load_source_state_dict(checkpoint: str, revise_keys=REVISE_KEYS) -> Dict[str, Tensor]:
     """The model state dict of an MMEngine checkpoint, read with MMEngine's public
     ``CheckpointLoader.load_checkpoint`` (``state_dict``; keys revised as MMEngine's
-    ``load_checkpoint(revise_keys=...)`` does, by default with :data:`REVISE_KEYS`: the
+    ``load_checkpoint(revise_keys=...)`` does, by default with
+    :data:`projects.core.checkpoint.REVISE_KEYS`: the
     ``module.`` of wrapped models removed, MMPose 0.x's ``keypoint_head.`` renamed ``head.``);
     ``checkpoint`` as :func:`resolve_checkpoint` takes it.
 
