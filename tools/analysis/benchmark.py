@@ -2,7 +2,7 @@
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
         [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
-        [--device cpu] [--threads T] [--out figures.json]
+        [--device cpu] [--threads T] [--few-many 10] [--video-frames 60] [--out figures.json]
 
 Prints, as medians over repeated runs:
 * training seconds per iteration (MMEngine's ``model.train_step`` with the config's own
@@ -12,7 +12,13 @@ Prints, as medians over repeated runs:
   frames, with every loss term switched on;
 * inference frames per second at batch 1 on decoded full-size frames (2560x1440 arrays in
   memory): the config's test pipeline (resize), the network and the decoding to instances;
-* peak memory: the process's maximum resident set size (CPU) or the CUDA allocator's peak.
+* peak memory: the process's maximum resident set size (CPU) or the CUDA allocator's peak;
+* with ``--few-many K`` (the one-stage claim): seconds per frame, same path as above, on the K
+  honeybee frames with the fewest annotated bees and on the K with the most, and their ratio
+  (a top-down model's cost grows with the number of animals; a one-stage model's should not);
+* with ``--video-frames N`` (needs ``--checkpoint``): an mp4 video made from N of the real
+  frames at full size is run through ``tools/predict.py`` end to end (decode, model,
+  keypoint decoding, OKS-NMS, tracking, ``.slp`` writing) and its frames per second reported.
 """
 import argparse
 import json
@@ -65,6 +71,10 @@ def main(argv=None):
     parser.add_argument('--threads', type=int, help='torch CPU threads (default: all cores)')
     parser.add_argument('--checkpoint', help='trained weights (decoding time depends on how '
                         'many instances the model finds; random weights find none)')
+    parser.add_argument('--few-many', type=int, default=0, metavar='K',
+                        help='time K frames with the fewest and K with the most bees')
+    parser.add_argument('--video-frames', type=int, default=0, metavar='N',
+                        help='end-to-end tools/predict.py on a video of N real frames')
     parser.add_argument('--out', help='also write the figures to this JSON file')
     args = parser.parse_args(argv)
     if args.threads:
@@ -145,6 +155,61 @@ def main(argv=None):
             sync(args.device)
             if r > 0:
                 fps_runs.append(len(frames) / (time.perf_counter() - t0))
+    def predict_seconds(img):
+        item = test_pipe(dict(img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2],
+                              img_id=0, id=0))
+        d = model.data_preprocessor(pseudo_collate([item]), training=False)
+        sync(args.device)
+        t0 = time.perf_counter()
+        out = model(**d, mode='predict')
+        sync(args.device)
+        return time.perf_counter() - t0, len(out[0].pred_instances)
+
+    extra = {}
+    if args.few_many:
+        # frames ranked by their number of annotated bees (honeybee_all.json)
+        with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
+            coco = json.load(f)
+        count = {im['id']: 0 for im in coco['images']}
+        for a in coco['annotations']:
+            count[a['image_id']] += 1
+        names = {im['id']: im['file_name'] for im in coco['images']}
+        ranked = sorted(count, key=lambda i: (count[i], i))
+        groups = dict(few=ranked[:args.few_many], many=ranked[-args.few_many:])
+        with torch.no_grad():
+            predict_seconds(cv2.imread(osp.join(tmp, 'images', names[ranked[0]])))  # warm-up
+            for g, ids in groups.items():
+                imgs = [cv2.imread(osp.join(tmp, 'images', names[i])) for i in ids]
+                per_frame = [statistics.median(predict_seconds(im)[0]
+                                               for _ in range(args.repeats)) for im in imgs]
+                extra[f'{g}_bees_mean'] = float(np.mean([count[i] for i in ids]))
+                extra[f'{g}_s_per_frame_median'] = statistics.median(per_frame)
+        extra['many_over_few_time_ratio'] = \
+            extra['many_s_per_frame_median'] / extra['few_s_per_frame_median']
+    if args.video_frames:
+        if not args.checkpoint:
+            parser.error('--video-frames needs --checkpoint (random weights find no bees)')
+        import re
+        import subprocess
+        with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
+            files = sorted(im['file_name'] for im in json.load(f)['images'])
+        files = files[:args.video_frames]
+        first = cv2.imread(osp.join(tmp, 'images', files[0]))
+        video = osp.join(tmp, 'hive.mp4')
+        writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 10,
+                                 (first.shape[1], first.shape[0]))
+        for name in files:
+            writer.write(cv2.imread(osp.join(tmp, 'images', name)))
+        writer.release()
+        cmd = [sys.executable, osp.join(ROOT, 'tools', 'predict.py'), args.config,
+               args.checkpoint, video, '--out', osp.join(tmp, 'predict'), '--track',
+               '--save', 'slp', '--device', args.device]
+        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f'tools/predict.py failed:\n{p.stderr[-2000:]}')
+        m = re.search(r'([0-9.]+) frames/s end to end', p.stdout)
+        extra.update(video_frames=len(files), video_size=list(first.shape[1::-1]),
+                     video_end_to_end_fps=float(m.group(1)) if m else float('nan'))
     result = dict(
         config=osp.relpath(args.config, ROOT), checkpoint=args.checkpoint, device=args.device,
         torch_threads=torch.get_num_threads(), batch_size=batch, labeled=n_lab,
@@ -154,7 +219,7 @@ def main(argv=None):
         infer_fps_median=statistics.median(fps_runs), infer_frames=len(frames),
         infer_frame_size=list(frames[0].shape[1::-1]), repeats=args.repeats,
         peak_memory_gib=peak_memory_gib(args.device),
-        mean_instances_per_frame=float(np.mean(n_inst)))
+        mean_instances_per_frame=float(np.mean(n_inst)), **extra)
     shutil.rmtree(tmp, ignore_errors=True)
     for k, v in result.items():
         print(f'{k:28s} {v:.4f}' if isinstance(v, float) else f'{k:28s} {v}')
