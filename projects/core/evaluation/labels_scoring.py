@@ -1,0 +1,149 @@
+"""Score SLEAP predictions (a predicted ``.slp``) against SLEAP labels (a labeled ``.slp``)."""
+import json
+import os
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+
+def _nodes(labels, where: str) -> List[str]:
+    if len(labels.skeletons) != 1:
+        raise ValueError(f'{where}: expected one skeleton, found {len(labels.skeletons)}')
+    return list(labels.skeletons[0].node_names)
+
+
+def _frames_by_index(labels, where: str) -> Dict[int, object]:
+    videos = {osp.basename(str(v.filename)) for v in labels.videos}
+    if len(labels.videos) != 1:
+        raise ValueError(f'{where}: expected one video, found {len(labels.videos)} ({videos})')
+    return {int(lf.frame_idx): lf for lf in labels.labeled_frames}
+
+
+def labels_to_coco(labels, names: Sequence[str], frames: Sequence[int], where: str) -> dict:
+    """The user-labeled instances of ``frames`` as a COCO keypoint ground truth (in memory).
+
+    Points follow ``names`` (by node name; a missing point has ``v = 0``); ``bbox`` / ``area``
+    are the tightest box around the labeled points (SLEAP's instance area,
+    :func:`~projects.core.evaluation.keypoint_bbox_area`); image ids are frame indices.
+
+    Raises:
+        ValueError: a name that is not a node of the skeleton.
+    """
+    from .functional import keypoint_bbox_area
+    nodes = _nodes(labels, where)
+    missing = [n for n in names if n not in nodes]
+    if missing:
+        raise ValueError(f'{where}: skeleton nodes are {nodes}; {missing} not among them')
+    order = [nodes.index(n) for n in names]
+    by_idx = _frames_by_index(labels, where)
+    images, anns = [], []
+    for idx in frames:
+        images.append(dict(id=int(idx), file_name=f'frame_{idx:06d}', width=0, height=0))
+        for inst in by_idx[idx].user_instances:
+            pts = inst.numpy()[order]
+            vis = ~np.isnan(pts).any(-1)
+            if not vis.any():
+                continue
+            kpts = np.zeros((len(order), 3))
+            kpts[vis, :2] = pts[vis]
+            kpts[vis, 2] = 2
+            x0, y0 = pts[vis].min(0)
+            x1, y1 = pts[vis].max(0)
+            anns.append(dict(id=len(anns) + 1, image_id=int(idx), category_id=1, iscrowd=0,
+                             keypoints=kpts.reshape(-1).tolist(), num_keypoints=int(vis.sum()),
+                             bbox=[float(x0), float(y0), float(x1 - x0), float(y1 - y0)],
+                             area=float(keypoint_bbox_area(pts)[0])))
+    return dict(images=images, annotations=anns,
+                categories=[dict(id=1, name='animal', keypoints=list(names), skeleton=[])])
+
+
+def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Sequence] = None,
+                 frames: Optional[Sequence[int]] = None, max_dets: int = 100) -> dict:
+    """OKS AP of a predicted ``.slp`` (e.g. from ``tools/predict.py``) against a labeled one.
+
+    Frames: every frame of ``gt_slp`` with user-labeled instances (or those among ``frames``); the
+    predicted instances of the same frame indices are scored, nodes matched by name (the
+    prediction may list them in another order or have more). Two OKS, as in the project's
+    configs (:class:`~projects.core.evaluation.AnimalCocoMetric`, at most ``max_dets``
+    instances per frame, instance score = the predicted instance's score):
+
+    * ``coco/``: COCO's OKS with per-node ``sigmas`` (default: 0.1 for every node) and the
+      instance's keypoint-box area;
+    * ``sleap/``: SLEAP's OKS, a single stddev of 1 pixel over the keypoint box
+      (``sleap/nn/evals.py``).
+
+    Args:
+        gt_slp (str): labels (user instances).
+        pred_slp (str): predictions (predicted instances; a frame without one counts as a miss).
+        work_dir (str): where the ground truth and results JSON are written.
+        sigmas (sequence, optional): per-node sigmas in the ground truth's node order.
+        frames (sequence, optional): frame indices to choose from (unlabeled ones are skipped).
+        max_dets (int): detections kept per frame.
+
+    Returns:
+        dict: ``coco/AP`` ... and ``sleap/AP`` ..., plus ``n_frames``, ``n_instances`` (ground
+        truth) and ``n_predictions``.
+
+    Raises:
+        FileNotFoundError: a missing file.
+        ValueError: files with several skeletons or videos, nodes of the ground truth missing
+            from the predictions, or no labeled frame among ``frames``.
+    """
+    import sleap_io as sio
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    from .metrics import AnimalCocoMetric
+    for path in (gt_slp, pred_slp):
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path}: no such file')
+    gt, pred = sio.load_slp(gt_slp), sio.load_slp(pred_slp)
+    names = _nodes(gt, gt_slp)
+    pred_nodes = _nodes(pred, pred_slp)
+    lost = [n for n in names if n not in pred_nodes]
+    if lost:
+        raise ValueError(f'{pred_slp}: nodes {lost} of {gt_slp} are not predicted '
+                         f'(prediction nodes: {pred_nodes})')
+    gt_frames = _frames_by_index(gt, gt_slp)
+    labeled = sorted(i for i, lf in gt_frames.items() if lf.user_instances)
+    if frames is not None:
+        chosen = set(int(i) for i in frames)
+        frames = [i for i in labeled if i in chosen]
+        if not frames:
+            raise ValueError(f'{gt_slp}: none of the chosen frames has a user-labeled instance')
+    else:
+        frames = labeled
+    os.makedirs(work_dir, exist_ok=True)
+    ann_file = osp.join(work_dir, 'ground_truth.json')
+    coco = labels_to_coco(gt, names, frames, gt_slp)
+    with open(ann_file, 'w') as f:
+        json.dump(coco, f)
+    k = len(names)
+    sig = np.full(k, 0.1) if sigmas is None else np.asarray(sigmas, np.float64)
+    if sig.shape != (k, ):
+        raise ValueError(f'sigmas: {k} values expected (nodes {names}), got {sig.shape}')
+    meta = parse_pose_metainfo(dict(
+        dataset_name='slp', sigmas=sig.tolist(), joint_weights=[1.0] * k, skeleton_info={},
+        keypoint_info={i: dict(name=n, id=i, color=[0, 0, 0], type='', swap='')
+                       for i, n in enumerate(names)}))
+    order = [pred_nodes.index(n) for n in names]
+    pred_frames = _frames_by_index(pred, pred_slp)
+    samples, n_pred = [], 0
+    for i, idx in enumerate(frames):
+        insts = [p for p in (pred_frames[idx].predicted_instances if idx in pred_frames else [])]
+        pts = np.array([p.numpy(scores=True)[order] for p in insts]).reshape(-1, k, 3)
+        kpts = np.nan_to_num(pts[..., :2], nan=0.0).astype(np.float32)
+        kscores = np.where(np.isnan(pts[..., 0]), 0.0, np.nan_to_num(pts[..., 2]))
+        scores = np.array([float(p.score) for p in insts], np.float32)
+        n_pred += len(insts)
+        samples.append(dict(id=[i], img_id=int(idx), gt_instances={}, pred_instances=dict(
+            keypoints=kpts, keypoint_scores=kscores.astype(np.float32), bbox_scores=scores)))
+    out = dict(n_frames=len(frames), n_instances=len(coco['annotations']), n_predictions=n_pred)
+    for prefix, kw in (('coco', {}), ('sleap', dict(oks_stddev=1.0))):
+        metric = AnimalCocoMetric(ann_file=ann_file, score_mode='bbox', nms_mode='none',
+                                  max_dets=max_dets, prefix=prefix,
+                                  outfile_prefix=osp.join(work_dir, prefix), **kw)
+        metric.dataset_meta = meta
+        metric.process([], samples)
+        out.update({f'{prefix}/{m}': float(v)
+                    for m, v in metric.compute_metrics(metric.results).items()})
+    return out
