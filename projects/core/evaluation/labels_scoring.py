@@ -23,14 +23,14 @@ def _frames_by_index(labels, where: str) -> Dict[int, object]:
 def labels_to_coco(labels, names: Sequence[str], frames: Sequence[int], where: str) -> dict:
     """The user-labeled instances of ``frames`` as a COCO keypoint ground truth (in memory).
 
-    Points follow ``names`` (by node name; a missing point has ``v = 0``); ``bbox`` / ``area``
-    are the tightest box around the labeled points (SLEAP's instance area,
-    :func:`~projects.core.evaluation.keypoint_bbox_area`); image ids are frame indices.
+    Points follow ``names`` (by node name); each instance is written by the converters' rule
+    (:func:`projects.core.datasets.converters.sleap.instance_to_coco`); image ids are frame
+    indices.
 
     Raises:
         ValueError: a name that is not a node of the skeleton.
     """
-    from .functional import keypoint_bbox_area
+    from ..datasets.converters.sleap import instance_to_coco
     nodes = _nodes(labels, where)
     missing = [n for n in names if n not in nodes]
     if missing:
@@ -41,19 +41,9 @@ def labels_to_coco(labels, names: Sequence[str], frames: Sequence[int], where: s
     for idx in frames:
         images.append(dict(id=int(idx), file_name=f'frame_{idx:06d}', width=0, height=0))
         for inst in by_idx[idx].user_instances:
-            pts = inst.numpy()[order]
-            vis = ~np.isnan(pts).any(-1)
-            if not vis.any():
-                continue
-            kpts = np.zeros((len(order), 3))
-            kpts[vis, :2] = pts[vis]
-            kpts[vis, 2] = 2
-            x0, y0 = pts[vis].min(0)
-            x1, y1 = pts[vis].max(0)
-            anns.append(dict(id=len(anns) + 1, image_id=int(idx), category_id=1, iscrowd=0,
-                             keypoints=kpts.reshape(-1).tolist(), num_keypoints=int(vis.sum()),
-                             bbox=[float(x0), float(y0), float(x1 - x0), float(y1 - y0)],
-                             area=float(keypoint_bbox_area(pts)[0])))
+            ann = instance_to_coco(inst.numpy()[order], len(anns) + 1, idx, decimals=6)
+            if ann is not None:
+                anns.append(ann)
     return dict(images=images, annotations=anns,
                 categories=[dict(id=1, name='animal', keypoints=list(names), skeleton=[])])
 

@@ -57,6 +57,38 @@ def check_video_matches(slp_path: str, video_path: str, frames: Sequence) -> Non
                              f'{video_path}: is it the video the labels were made on?')
 
 
+def instance_to_coco(points: np.ndarray, ann_id: int, image_id: int,
+                     decimals: int = 3) -> Optional[Dict]:
+    """One SLEAP instance as a COCO keypoint annotation (the one rule of this project).
+
+    Args:
+        points (np.ndarray): ``(K, 2)`` pixels, NaN where the point is missing.
+        ann_id (int): the annotation id.
+        image_id (int): the image id.
+        decimals (int): rounding of the coordinates.
+
+    Returns:
+        dict or None: ``keypoints`` (``v = 2`` labeled, ``x = y = v = 0`` missing),
+        ``num_keypoints``, ``bbox`` and ``area`` of the tightest box around the labeled points
+        (SLEAP's instance area, :func:`projects.core.evaluation.keypoint_bbox_area`), category 1;
+        ``None`` when no point is labeled.
+    """
+    pts = np.asarray(points, np.float64)
+    vis = ~np.isnan(pts).any(-1)
+    if not vis.any():
+        return None
+    kpts = np.zeros((len(pts), 3))
+    kpts[vis, :2] = pts[vis]
+    kpts[vis, 2] = 2
+    x0, y0 = pts[vis].min(0)
+    x1, y1 = pts[vis].max(0)
+    return dict(id=int(ann_id), image_id=int(image_id), category_id=1, iscrowd=0,
+                keypoints=kpts.reshape(-1).round(decimals).tolist(),
+                num_keypoints=int(vis.sum()),
+                bbox=[float(x0), float(y0), float(x1 - x0), float(y1 - y0)],
+                area=float((x1 - x0) * (y1 - y0)))
+
+
 def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                 frame_indices: Optional[Sequence[int]] = None,
                 keypoint_names: Optional[Sequence[str]] = None,
@@ -140,22 +172,12 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
         images.append(dict(id=image_id, file_name=fname, width=w, height=h,
                            frame_idx=int(lf.frame_idx), video=osp.basename(video_path)))
         for inst in lf.user_instances:
-            pts = inst.numpy()[order]  # (K, 2), NaN where missing
-            vis = ~np.isnan(pts).any(-1)
-            if not vis.any():
+            ann = instance_to_coco(inst.numpy()[order], len(anns) + 1, image_id)
+            if ann is None:
                 continue
-            kpts = np.zeros((len(order), 3))
-            kpts[vis, :2] = pts[vis]
-            kpts[vis, 2] = 2
-            x0, y0 = pts[vis].min(0)
-            x1, y1 = pts[vis].max(0)
             track = inst.track.name if inst.track is not None else None
-            anns.append(dict(
-                id=len(anns) + 1, image_id=image_id, category_id=1, iscrowd=0,
-                keypoints=kpts.reshape(-1).round(3).tolist(), num_keypoints=int(vis.sum()),
-                bbox=[float(x0), float(y0), float(x1 - x0), float(y1 - y0)],
-                area=float((x1 - x0) * (y1 - y0)),
-                track_id=tracks.index(track) if track in tracks else -1, track=track))
+            ann.update(track_id=tracks.index(track) if track in tracks else -1, track=track)
+            anns.append(ann)
     coco = dict(info=dict(description=f'converted from {osp.basename(slp_path)} by posebridge',
                           tracks=tracks),
                 images=images, annotations=anns,
