@@ -22,7 +22,7 @@ def test_protocol_two_methods_one_draw(tmp_path, shared_data):
                                           ['semimultipose', 'train5', '1']]
     assert (out / 'curve_train5.png').stat().st_size > 1000
     # AP was evaluated at iterations 1 and 2 of each run
-    from projects.semimultipose.evaluation import read_curve
+    from projects.core.experiments import read_curve
     assert [s for s, _ in read_curve(str(out / 'directpose' / 'train5-d0'))] == [1, 2]
     # a second call trains nothing (the final checkpoints exist) and rewrites the report
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -41,16 +41,15 @@ The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) an
 import argparse
 import os
 import os.path as osp
-import subprocess
 import sys
-import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from mmengine.config import Config  # noqa: E402
 
-from projects.semimultipose.evaluation import protocol  # noqa: E402
+from projects.core.experiments import read_curve, train_run  # noqa: E402
+from projects.semimultipose.experiments import protocol  # noqa: E402
 
 CPU_CONFIG = 'configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-demo_{dataset}-{size}.py'
 GPU_CONFIG = 'configs/semimultipose/{dataset}/{method}_resnet50-fpn_15k_{dataset}-{size}.py'
@@ -122,25 +121,16 @@ def main(argv=None):
 
     def run(cfg_file: str, work: str, done_iters: int, **overrides) -> None:
         """Train one run into ``work`` unless its final checkpoint exists (resume if begun)."""
-        if args.report_only or osp.exists(osp.join(work, f'iter_{done_iters}.pth')):
+        done = osp.join(work, f'iter_{done_iters}.pth')
+        if args.report_only or osp.exists(done):
             return
         # the run's own config: set by type (protocol.configure_run), kept beside its results
         run_cfg = protocol.configure_run(Config.fromfile(osp.join(ROOT, cfg_file)), **overrides)
         os.makedirs(work, exist_ok=True)
         run_file = osp.join(work, 'run_config.py')
         run_cfg.dump(run_file)
-        if args.gpus > 1:
-            cmd = ['bash', 'tools/dist_train.sh', run_file, str(args.gpus)]
-        else:
-            cmd = [sys.executable, 'tools/train.py', run_file]
-        cmd += ['--work-dir', work]
-        if osp.exists(osp.join(work, 'last_checkpoint')):
-            cmd.append('--resume')
-        t0 = time.time()
-        print('+', ' '.join(cmd), flush=True)
-        with open(osp.join(work, 'protocol.log'), 'a') as log:
-            subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, check=True)
-        print(f'  {osp.relpath(work, args.out)}: {time.time() - t0:.0f} s', flush=True)
+        seconds = train_run(run_file, work, ROOT, done, gpus=args.gpus, log_name='protocol.log')
+        print(f'  {osp.relpath(work, args.out)}: {seconds:.0f} s', flush=True)
 
     curves, seed_curves, init_curves = {}, {}, {}
     for size in sizes:
@@ -156,7 +146,7 @@ def main(argv=None):
                     max_iters=args.init_iters, val_interval=args.init_iters,
                     labeled_batch=init_batch, dataset=dataset)
                 init = osp.join(init_work, f'iter_{args.init_iters}.pth')
-                init_curves[(size, draw)] = protocol.read_curve(init_work, args.metric)
+                init_curves[(size, draw)] = read_curve(init_work, args.metric)
             for seed in args.seeds:
                 for method in methods:
                     suffix = '' if seed == args.seeds[0] else f'-s{seed}'
@@ -166,7 +156,7 @@ def main(argv=None):
                         val_interval=val_interval, labeled_batch=labeled_batch,
                         dataset=dataset, init_checkpoint=init, finetune_lr=args.finetune_lr,
                         seed=seed)
-                    curve = protocol.read_curve(work, args.metric)
+                    curve = read_curve(work, args.metric)
                     if suffix:
                         seed_curves[(method, size, draw, seed)] = curve
                     else:

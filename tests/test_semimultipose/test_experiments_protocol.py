@@ -1,20 +1,10 @@
 import csv
-import json
 import math
 import os
 
 import pytest
 
-from projects.semimultipose.evaluation import protocol
-
-
-def test_mean_se_by_hand():
-    m, se = protocol.mean_se([0.7, 0.8, 0.9])
-    # sample sd = 0.1, se = 0.1 / sqrt(3)
-    assert m == pytest.approx(0.8) and se == pytest.approx(0.1 / math.sqrt(3))
-    assert protocol.mean_se([0.5]) == (0.5, 0.0)
-    with pytest.raises(ValueError):
-        protocol.mean_se([])
+from projects.semimultipose.experiments import protocol
 
 
 def _cfg(name):
@@ -74,18 +64,6 @@ def test_configure_run_finds_pieces_by_type_not_position():
     del cfg.custom_hooks[1]
     with pytest.raises(ValueError, match='no SemiMultiPoseHook'):
         protocol.configure_run(cfg, 'semimultipose', 'train5-d2', 300, 100)
-
-
-def test_read_curve_merges_resumed_runs(tmp_path):
-    for stamp, recs in (('20260101_000000', [(200, 0.1), (400, 0.2)]),
-                        ('20260101_010000', [(400, 0.25), (600, 0.3)])):
-        d = tmp_path / stamp / 'vis_data'
-        d.mkdir(parents=True)
-        with open(d / 'scalars.json', 'w') as f:
-            f.write(json.dumps({'lr': 0.1, 'step': 10}) + '\n')
-            for step, ap in recs:
-                f.write(json.dumps({'coco/AP': ap, 'step': step}) + '\n')
-    assert protocol.read_curve(str(tmp_path)) == [(200, 0.1), (400, 0.25), (600, 0.3)]
 
 
 def test_report_table_and_curves(tmp_path):

@@ -5,7 +5,7 @@ import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from projects.core.evaluation.curves import mean_se, read_curve  # noqa: F401 (public here)
+from projects.core.experiments import markdown_table, mean_se, mean_se_cell, paired_stats
 
 METHODS = ('directpose', 'semimultipose-labeled', 'semimultipose')
 LABELS = {'init': 'Starting checkpoint (fine-tune design)', 'directpose': 'DirectPose',
@@ -117,21 +117,16 @@ def table1(final: Dict[Tuple[str, str], List[float]], methods: Sequence[str],
     Returns:
         tuple: Markdown text and CSV rows (``method, split, n_draws, mean, se``).
     """
-    head = '| Method | ' + ' | '.join(f'AP-{s}' for s in splits) + ' |'
-    lines = [head, '|' + '---|' * (len(splits) + 1)]
     rows = [['method', 'split', 'n_draws', 'mean', 'se']]
+    table = []
     for m in methods:
-        cells = []
+        table.append([LABELS.get(m, m)] + [mean_se_cell(final.get((m, s), [])) for s in splits])
         for s in splits:
             vals = final.get((m, s), [])
             if vals:
                 mu, se = mean_se(vals)
-                cells.append(f'{mu:.3f} +- {se:.3f} (n={len(vals)})')
                 rows.append([m, s, str(len(vals)), f'{mu:.6f}', f'{se:.6f}'])
-            else:
-                cells.append('-')
-        lines.append(f'| {LABELS.get(m, m)} | ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n', rows
+    return markdown_table(['Method'] + [f'AP-{s}' for s in splits], table), rows
 
 
 def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequence[str],
@@ -153,25 +148,22 @@ def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequen
     Returns:
         tuple: Markdown text and CSV rows (``method, split, n_pairs, mean_diff, se_diff``).
     """
-    head = f'| Method - {LABELS.get(baseline, baseline)} | ' + \
-        ' | '.join(f'dAP-{s}' for s in splits) + ' |'
-    lines = [head, '|' + '---|' * (len(splits) + 1)]
     rows = [['method', 'split', 'n_pairs', 'mean_diff', 'se_diff']]
+    table = []
     for m in methods:
         if m == baseline:
             continue
         cells = []
         for s in splits:
-            diffs = [v - final[(baseline, ss, d)] for (mm, ss, d), v in sorted(final.items())
-                     if mm == m and ss == s and (baseline, ss, d) in final]
-            if diffs:
-                mu, se = mean_se(diffs)
-                cells.append(f'{mu:+.3f} +- {se:.3f} (n={len(diffs)})')
-                rows.append([m, s, str(len(diffs)), f'{mu:.6f}', f'{se:.6f}'])
-            else:
-                cells.append('-')
-        lines.append(f'| {LABELS.get(m, m)} | ' + ' | '.join(cells) + ' |')
-    return '\n'.join(lines) + '\n', rows
+            ref = {d: v for (mm, ss, d), v in final.items() if mm == baseline and ss == s}
+            oth = {d: v for (mm, ss, d), v in final.items() if mm == m and ss == s}
+            st = paired_stats(ref, oth)
+            cells.append('-' if st is None else mean_se_cell(st[4], signed=True))
+            if st is not None:
+                rows.append([m, s, str(st[2]), f'{st[0]:.6f}', f'{st[1]:.6f}'])
+        table.append([LABELS.get(m, m)] + cells)
+    header = [f'Method - {LABELS.get(baseline, baseline)}'] + [f'dAP-{s}' for s in splits]
+    return markdown_table(header, table), rows
 
 
 def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[str],
@@ -186,8 +178,7 @@ def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[
         the APs of the seeds, their mean +- standard deviation, and the difference to the
         baseline run of the same seed (mean +- SE over seeds).
     """
-    lines = ['| Method | split | seeds | AP per seed | mean +- SD | minus baseline, mean +- SE |',
-             '|---|---|---|---|---|---|']
+    table = []
     groups = sorted({(s, d) for (_, s, d, _) in final})
     for s, d in groups:
         for m in methods:
@@ -196,17 +187,14 @@ def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[
                 continue
             vals = [final[(m, s, d, k)] for k in seeds]
             mu, se = mean_se(vals)
-            sd = se * math.sqrt(len(vals))
-            diffs = [final[(m, s, d, k)] - final[(baseline, s, d, k)] for k in seeds
-                     if (baseline, s, d, k) in final]
-            dcell = '-'
-            if diffs and m != baseline:
-                dm, dse = mean_se(diffs)
-                dcell = f'{dm:+.3f} +- {dse:.3f} (n={len(diffs)})'
-            lines.append(f'| {LABELS.get(m, m)} | {s}-d{d} | {len(seeds)} | '
-                         + ', '.join(f'{v:.3f}' for v in vals)
-                         + f' | {mu:.3f} +- {sd:.3f} | {dcell} |')
-    return '\n'.join(lines) + '\n'
+            ref = {k: final[(baseline, s, d, k)] for k in seeds if (baseline, s, d, k) in final}
+            st = paired_stats(ref, dict(zip(seeds, vals))) if m != baseline else None
+            table.append([LABELS.get(m, m), f'{s}-d{d}', len(seeds),
+                          ', '.join(f'{v:.3f}' for v in vals),
+                          f'{mu:.3f} +- {se * math.sqrt(len(vals)):.3f}',
+                          '-' if st is None else mean_se_cell(st[4], signed=True)])
+    return markdown_table(['Method', 'split', 'seeds', 'AP per seed', 'mean +- SD',
+                           'minus baseline, mean +- SE'], table)
 
 
 def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],

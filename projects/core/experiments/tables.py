@@ -1,0 +1,56 @@
+"""Mean +- standard error tables and paired differences, one writer for every study tool."""
+import csv
+import os
+import os.path as osp
+from typing import Dict, Hashable, List, Optional, Sequence, Tuple
+
+from .runs import mean_se
+
+
+def mean_se_cell(values: Sequence[float], signed: bool = False, digits: int = 3,
+                 wins: Optional[int] = None) -> str:
+    """``'0.412 +- 0.013 (n=5)'`` (``'+0.020 ...'`` when ``signed``; ``wins`` appends ``k/n >
+    0``); ``'-'`` for no values."""
+    if not values:
+        return '-'
+    m, se = mean_se(list(values))
+    sign = '+' if signed else ''
+    n = len(values)
+    tail = f'{wins}/{n} > 0' if wins is not None else f'n={n}'
+    return f'{m:{sign}.{digits}f} +- {se:.{digits}f} ({tail})'
+
+
+def paired_stats(reference: Dict[Hashable, float], other: Dict[Hashable, float]
+                 ) -> Optional[Tuple[float, float, int, int, List[float]]]:
+    """``other - reference`` paired by key (draw, seed): mean, SE, number of pairs, number of
+    positive differences, and the differences in key order; ``None`` without a pair."""
+    keys = sorted(set(reference) & set(other))
+    if not keys:
+        return None
+    diffs = [other[k] - reference[k] for k in keys]
+    m, se = mean_se(diffs)
+    return m, se, len(diffs), sum(d > 0 for d in diffs), diffs
+
+
+def markdown_table(header: Sequence, rows: Sequence[Sequence]) -> str:
+    """A Markdown table (``None`` cells shown as ``-``), ending with a newline."""
+    lines = ['| ' + ' | '.join(str(h) for h in header) + ' |', '|' + '---|' * len(header)]
+    lines += ['| ' + ' | '.join('-' if v is None else str(v) for v in r) + ' |' for r in rows]
+    return '\n'.join(lines) + '\n'
+
+
+def write_table(out_dir: str, name: str, header: Sequence[str], rows: Sequence[Sequence],
+                csv_rows: Optional[Sequence[Sequence]] = None, note: str = '') -> Dict[str, str]:
+    """Write ``<out_dir>/<name>.md`` (``note``, then a Markdown table of ``header`` and ``rows``)
+    and ``<out_dir>/<name>.csv`` (``csv_rows``, default the same table). Returns both paths."""
+    os.makedirs(out_dir, exist_ok=True)
+    md = osp.join(out_dir, f'{name}.md')
+    with open(md, 'w') as f:
+        if note:
+            f.write(note.rstrip('\n') + '\n\n')
+        f.write(markdown_table(header, rows))
+    path = osp.join(out_dir, f'{name}.csv')
+    with open(path, 'w', newline='') as f:
+        csv.writer(f).writerows(csv_rows if csv_rows is not None else [list(header)] +
+                                [list(r) for r in rows])
+    return dict(markdown=md, csv=path)
