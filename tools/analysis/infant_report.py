@@ -23,7 +23,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     from projects.core.cli import parse_named
     pairs = parse_named(args.results, p, 'RESULT.json')
-    from projects.infant3d.evaluation.report import table1
+    from projects.infant3d.experiments import table1
     table1(pairs, args.out, with_paper=args.paper)
     print(open(osp.join(args.out, 'table1.md')).read())
 

@@ -18,21 +18,19 @@ interrupted study leaves complete pairs. Writes ``learning_curve.md``, ``learnin
 the number of seeds where it is ahead) and ``learning_curve.png``.
 """
 import argparse
-import csv
 import json
 import os
 import os.path as osp
 import random
-import subprocess
 import sys
-import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from projects.core.datasets.converters.splits import subset  # noqa: E402
 from projects.core.fileio import write_json  # noqa: E402
-from projects.core.evaluation.curves import mean_se, read_curve  # noqa: E402
+from projects.core.experiments import (mean_se, mean_se_cell, paired_stats,  # noqa: E402
+                                       read_curve, train_run, write_table)
 
 
 def draw(pool_file: str, n: int, seed: int, out: str) -> str:
@@ -97,61 +95,47 @@ def main(argv=None):
                 done = osp.join(work, 'done')
                 if not args.report_only and not osp.exists(done):
                     ann = osp.abspath(draw(args.pool, n, seed, args.out))
-                    cmd = (['bash', 'tools/dist_train.sh', cfg, str(args.gpus)] if args.gpus > 1
-                           else [sys.executable, 'tools/train.py', cfg])
-                    cmd += ['--work-dir', work, '--cfg-options', f'{args.ann_key}={ann}',
-                            f'randomness.seed={seed}', *args.cfg_options]
-                    if osp.exists(osp.join(work, 'last_checkpoint')):
-                        cmd.append('--resume')
-                    os.makedirs(work, exist_ok=True)
-                    print('+', ' '.join(cmd), flush=True)
-                    t0 = time.time()
-                    with open(osp.join(work, 'learning_curve.log'), 'a') as log:
-                        subprocess.run(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                       check=True)
+                    seconds = train_run(cfg, work, ROOT, done, gpus=args.gpus,
+                                        cfg_options=[f'{args.ann_key}={ann}',
+                                                     f'randomness.seed={seed}',
+                                                     *args.cfg_options],
+                                        log_name='learning_curve.log')
                     open(done, 'w').close()
-                    print(f'  {name} N={n} seed={seed}: {time.time() - t0:.0f} s', flush=True)
+                    print(f'  {name} N={n} seed={seed}: {seconds:.0f} s', flush=True)
                 curve = read_curve(osp.join(ROOT, work), args.metric)  # work may be absolute
                 if curve:
                     finals.setdefault((name, n), {})[seed] = curve[-1][1]
 
     os.makedirs(args.out, exist_ok=True)
     rows = [['variant', 'n_labeled', 'n_seeds', 'mean', 'se', 'values']]
-    lines = [f'{args.metric} at the end of training, mean +- standard error over seeds.', '',
-             '| variant | ' + ' | '.join(f'N={n}' for n in args.sizes) + ' |',
-             '|---' * (len(args.sizes) + 1) + '|']
+    table = []
     for name, _ in variants:
-        cells = []
+        table.append([name] + [mean_se_cell(list(finals.get((name, n), {}).values()))
+                               for n in args.sizes])
         for n in args.sizes:
             vals = list(finals.get((name, n), {}).values())
             if vals:
                 m, se = mean_se(vals)
-                cells.append(f'{m:.3f} +- {se:.3f} (n={len(vals)})')
                 rows.append([name, n, len(vals), f'{m:.6f}', f'{se:.6f}',
                              ' '.join(f'{v:.4f}' for v in vals)])
-            else:
-                cells.append('-')
-        lines.append(f'| {name} | ' + ' | '.join(cells) + ' |')
     # paired by seed (same labeled images, same seed) against the first variant
     ref = variants[0][0]
     for name, _ in variants[1:]:
         cells = []
         for n in args.sizes:
-            a, b = finals.get((ref, n), {}), finals.get((name, n), {})
-            diffs = [b[s] - a[s] for s in sorted(set(a) & set(b))]
-            if diffs:
-                m, se = mean_se(diffs)
-                wins = sum(d > 0 for d in diffs)
-                cells.append(f'{m:+.3f} +- {se:.3f} ({wins}/{len(diffs)} seeds > 0)')
-                rows.append([f'{name} - {ref}', n, len(diffs), f'{m:.6f}', f'{se:.6f}',
-                             ' '.join(f'{d:.4f}' for d in diffs)])
-            else:
+            st = paired_stats(finals.get((ref, n), {}), finals.get((name, n), {}))
+            if st is None:
                 cells.append('-')
-        lines.append(f'| {name} - {ref} (paired) | ' + ' | '.join(cells) + ' |')
-    with open(osp.join(args.out, 'learning_curve.md'), 'w') as f:
-        f.write('\n'.join(lines) + '\n')
-    with open(osp.join(args.out, 'learning_curve.csv'), 'w', newline='') as f:
-        csv.writer(f).writerows(rows)
+                continue
+            m, se, k, wins, diffs = st
+            cells.append(mean_se_cell(diffs, signed=True, wins=wins).replace(
+                ' > 0)', ' seeds > 0)'))
+            rows.append([f'{name} - {ref}', n, k, f'{m:.6f}', f'{se:.6f}',
+                         ' '.join(f'{d:.4f}' for d in diffs)])
+        table.append([f'{name} - {ref} (paired)'] + cells)
+    paths = write_table(args.out, 'learning_curve', ['variant'] + [f'N={n}' for n in args.sizes], table,
+                csv_rows=rows,
+                note=f'{args.metric} at the end of training, mean +- standard error over seeds.')
 
     import matplotlib
     matplotlib.use('Agg')
@@ -171,7 +155,7 @@ def main(argv=None):
     fig.tight_layout()
     fig.savefig(osp.join(args.out, 'learning_curve.png'), dpi=120)
     plt.close(fig)
-    print('\n'.join(lines))
+    print(open(paths['markdown']).read())
 
 
 if __name__ == '__main__':

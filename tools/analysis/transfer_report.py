@@ -10,9 +10,7 @@ Each ``*.sweep.json`` is written by ``ThresholdSweepMetric(outfile_prefix=...)``
 Writes ``table1.md``, ``table1.csv``, ``roc.png`` and ``confidence_hist.png`` into ``--out``.
 """
 import argparse
-import csv
 import json
-import os
 import os.path as osp
 import sys
 
@@ -24,7 +22,9 @@ ROWS = [('AUC', 'AUC', '{:.3f}'), ('F1 Score', 'F1', '{:.3f}'),
         ('RMSE (px)', 'RMSE', '{:.2f}'), ('Threshold at best F1', 'threshold', '{:.2f}'),
         ('Correct predictions at best F1', 'n_correct', '{:d}'),
         ('Correct predictions (any confidence)', 'n_correct_all', '{:d}'),
-        ('Keypoints present', 'n_present', '{:d}'), ('PCKh@0.5', 'PCKh', '{:.3f}')]
+        ('Keypoints present', 'n_present', '{:d}'),
+        ('PCKh@0.5 (unweighted mean)', 'PCKh', '{:.3f}'),
+        ('PCKh@0.5 (MPII mean)', 'PCKh_mpii', '{:.3f}')]
 
 
 def load(path):
@@ -53,22 +53,16 @@ def write_report(results, out):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    os.makedirs(out, exist_ok=True)
+    from projects.core.experiments import write_table
     names = [n for n, _ in results]
-    lines = ['| Metric | ' + ' | '.join(names) + ' |', '|---' * (len(names) + 1) + '|']
-    rows = [['metric'] + names]
+    table, rows = [], [['metric'] + names]
     for label, key, fmt in ROWS:
         vals = [r['metrics'].get(key) for _, r in results]
-        cells = ['-' if v is None or (isinstance(v, float) and v != v) else fmt.format(v)
-                 for v in vals]
-        lines.append(f'| {label} | ' + ' | '.join(cells) + ' |')
+        table.append([label] + [None if v is None or (isinstance(v, float) and v != v)
+                                else fmt.format(v) for v in vals])
         rows.append([key] + ['' if v is None else str(v) for v in vals])
-    paths = dict(markdown=osp.join(out, 'table1.md'), csv=osp.join(out, 'table1.csv'),
-                 roc=osp.join(out, 'roc.png'), hist=osp.join(out, 'confidence_hist.png'))
-    with open(paths['markdown'], 'w') as f:
-        f.write('\n'.join(lines) + '\n')
-    with open(paths['csv'], 'w', newline='') as f:
-        csv.writer(f).writerows(rows)
+    paths = write_table(out, 'table1', ['Metric'] + names, table, csv_rows=rows)
+    paths.update(roc=osp.join(out, 'roc.png'), hist=osp.join(out, 'confidence_hist.png'))
 
     fig, ax = plt.subplots(figsize=(4.5, 4))
     for name, r in results:

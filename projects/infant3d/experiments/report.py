@@ -1,10 +1,11 @@
 """Table 1 of Ellershaw et al. (2020) from InfantPoseMetric result files."""
 import csv
-import os
 import os.path as osp
 from typing import List, Sequence, Tuple
 
-from .metrics import read_result
+from projects.core.experiments import write_table
+
+from ..evaluation import read_result
 
 #: the paper's Table 1 (MINI-RGBD sequences 11 and 12), all six rows, for comparison: model,
 #: PCKh@1.0 / %, PCKh@2.0 / %, AJPE, unit, 3D rule (None where not given)
@@ -54,13 +55,7 @@ def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = 
     if with_paper:
         for name, p1, p2, a, unit, rule in PAPER_TABLE1:
             rows.append([name + ' (quoted)', p1, p2, a, unit, None, rule])
-    os.makedirs(out_dir, exist_ok=True)
-    with open(osp.join(out_dir, 'table1.csv'), 'w', newline='') as f:
-        csv.writer(f).writerows(rows)
-    with open(osp.join(out_dir, 'table1.md'), 'w') as f:
-        f.write('| ' + ' | '.join(header) + ' |\n' + '|---' * len(header) + '|\n')
-        for row in rows[1:]:
-            f.write('| ' + ' | '.join('-' if v is None else str(v) for v in row) + ' |\n')
+    write_table(out_dir, 'table1', header, rows[1:])
     if per_joint and joints_rows:
         with open(osp.join(out_dir, 'per_joint.csv'), 'w', newline='') as f:
             csv.writer(f).writerows([['model', 'metric'] + list(joint_names)] + joints_rows)
