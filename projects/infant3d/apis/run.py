@@ -1,7 +1,6 @@
 """Running the chain on an image, a folder or a video, and writing what it found."""
 import csv
 import glob
-import json
 import os
 import os.path as osp
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
@@ -9,6 +8,7 @@ from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
+from ..datasets.prediction_file import write_prediction_file
 from .chain import InfantPoseChain, frames_to_rows
 from .smoothing import consecutive_runs, jitter, smooth_tracks
 
@@ -103,7 +103,8 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
               max_frames: Optional[int] = None) -> Dict:
     """Run ``chain`` on ``source`` and write, under ``out_dir``:
 
-    - ``predictions.json``: ``joints`` (MPII-16 names), units, ``frames`` (one per frame:
+    - ``predictions.json`` (the format of :mod:`projects.infant3d.datasets.prediction_file`):
+      ``joints`` (MPII-16 names), units, ``frames`` (one per frame:
       ``frame``, ``image``, ``bbox``, ``bbox_score``, ``keypoints_2d``, ``scores_2d``,
       ``keypoints_3d``, ``time``), the raw (unsmoothed) tracks under ``raw`` when smoothing,
       and ``jitter`` before/after smoothing;
@@ -135,8 +136,7 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
                               keypoints_3d=f['keypoints_3d']) for f in raw]
     result['jitter'] = track_jitter(raw, frames)
     result['frames'] = frames
-    with open(osp.join(out_dir, 'predictions.json'), 'w') as f:
-        json.dump(result, f)
+    write_prediction_file(result, osp.join(out_dir, 'predictions.json'))
     with open(osp.join(out_dir, 'predictions.csv'), 'w', newline='') as f:
         csv.writer(f).writerows(frames_to_rows(frames, result['joints']))
     if overlay and frames:

@@ -1,16 +1,14 @@
 """MINI-RGBD (Hesse et al. 2018) read from its published folder layout."""
 import glob
-import os
 import os.path as osp
-from typing import Dict, Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple, Union
 
 import cv2
 import numpy as np
 from mmpose.registry import DATASETS
 
-from projects.core.fileio import read_json
-
 from .mocap_dataset import MPII_INFO, MappedMocapDataset
+from .prediction_file import frame_key, read_prediction_frames
 
 #: the camera of every MINI-RGBD sequence (pixels), as published with the data set
 MINI_RGBD_INTRINSICS = dict(f=np.array([[588.67905803], [590.25690113]]),
@@ -89,7 +87,8 @@ class MiniRGBDDataset(MappedMocapDataset):
 
     METAINFO: dict = dict(from_file=MPII_INFO)
 
-    def __init__(self, data_root: str, sequences: Union[Sequence[int], str] = 'train', frame_step: int = 1,
+    def __init__(self, data_root: str, sequences: Union[Sequence[int], str] = 'train',
+                 frame_step: int = 1,
                  box_margin: float = 5.,
                  keypoints_2d_file: Optional[Union[str, Sequence[str]]] = None,
                  boxes_file: Optional[Union[str, Sequence[str]]] = None,
@@ -99,12 +98,15 @@ class MiniRGBDDataset(MappedMocapDataset):
         self.box_margin = box_margin
         self.keypoints_2d_file = keypoints_2d_file
         self.boxes_file = boxes_file
+        # MINI-RGBD has no annotation file: the sequences under data_root are read instead
+        # (MMPose's BaseMocapDataset calls _load_ann_file before it stores data_root)
+        self.sequences_root = data_root
         super().__init__(ann_file='', data_root=data_root, mapping='mini_rgbd_to_mpii',
-                         metainfo=metainfo,
-                         camera_param_file=None, **kwargs)
+                         metainfo=metainfo, camera_param_file=None, **kwargs)
 
     def _load_ann_file(self, ann_file: str) -> dict:
-        root = ann_file
+        """Read the sequences under ``data_root`` (``ann_file`` is unused: there is none)."""
+        root = self.sequences_root
         self.ann_file_path = root
         names, part, s3d, boxes, hs2, hs3 = [], [], [], [], [], []
         for seq in self.sequences:
@@ -155,26 +157,15 @@ class MiniRGBDDataset(MappedMocapDataset):
                       keypoints: bool = True) -> Tuple[np.ndarray, np.ndarray]:
         """``part`` and ``bbox`` with the 2D keypoints and boxes of ``keypoints_2d_file``
         (matched by image path; the box where the file has one, so the lifter's input is
-        normalised by the detector's box as in the chain). The files are read as JSON only
-        (:func:`projects.core.fileio.read_json`): a pickle is refused, never unpickled."""
+        normalised by the detector's box as in the chain), read by
+        :func:`~projects.infant3d.datasets.prediction_file.read_prediction_frames`."""
         files = [files] if isinstance(files, str) else list(files)
         what = 'keypoints_2d_file' if keypoints else 'boxes_file'
-        by_name: Dict[str, dict] = {}
-        frames = []
-        for f in files:
-            data = read_json(f, what)
-            if not isinstance(data, dict) or not isinstance(data.get('frames'), list):
-                raise ValueError(f'{what} {f}: expected a JSON object with a "frames" list (the '
-                                 "chain's predictions.json)")
-            frames += data['frames']
-        for fr in frames:
-            if fr.get('keypoints_2d') is not None:
-                # keyed by the last three path parts: NN/rgb/syn_%05d.png
-                by_name['/'.join(osp.normpath(fr['image']).split(os.sep)[-3:])] = fr
+        by_name = read_prediction_frames(files, what)
         out, out_boxes = part.copy(), boxes.copy()
         missing = []
         for i, name in enumerate(names):
-            hit = by_name.get('/'.join(osp.normpath(name).split(os.sep)[-3:]))
+            hit = by_name.get(frame_key(name))
             if hit is None:
                 missing.append(name)
                 continue
@@ -190,7 +181,3 @@ class MiniRGBDDataset(MappedMocapDataset):
             raise ValueError(f'{files}: no keypoints_2d for {len(missing)} frames (no '
                              f'detection or not run on them), e.g. {missing[0]}')
         return out, out_boxes
-
-    def get_camera_param(self, imgname) -> dict:
-        """MINI-RGBD's single camera (pixels): ``f`` and ``c`` ``(2, 1)``, ``w``, ``h``."""
-        return MINI_RGBD_INTRINSICS
