@@ -58,6 +58,8 @@ def main(argv=None):
     from projects.infant3d.apis import (InfantPoseChain, MissingWeightsError,
                                         resolve_stage_checkpoint, run_chain)
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    if not osp.exists(args.input):  # before any weights are looked for or downloaded
+        sys.exit(f'infant_chain.py: {args.input}: no such file or folder')
     for stage in ('det', 'pose2d', 'lifter'):
         ckpt = getattr(args, f'{stage}_checkpoint')
         if ckpt is None and args.random_weights:
