@@ -227,7 +227,7 @@ def main(argv=None):
         overlay.close()
     labels = build_labels(records, meta, source.paths, source.kind)
     written = save_predictions(labels, records, args.out, stem, formats, args.out,
-                               args.overwrite, protect=[args.input])
+                               args.overwrite, protect=[args.input], fps=source.fps)
     if overlay is not None:
         written['overlay'] = overlay_path
     n_inst = sum(len(r['keypoints']) for r in records)

@@ -97,13 +97,55 @@ def coco_results(records: Sequence[dict]) -> list:
     return out
 
 
+def _save_nwb(labels, path: str, fps: Optional[float]) -> None:
+    """sleap-io's NWB predictions writer (ndx-pose ``PoseEstimation``, one container per
+    track) with timestamps ``frame index / fps`` in seconds (``fps`` None: 1, so they count
+    frames). Two sleap-io 0.9.5 problems are avoided: its ``save_nwb`` numbers the frames
+    0..n-1 and fails on predictions of a frame range that does not start at 0 (``IndexError``
+    in ``build_track_pose_estimation_list``), and it truncates the rate of evenly spaced
+    series to an integer (corrected below)."""
+    import h5py
+    import numpy as np
+    from sleap_io.io.nwb_predictions import write_nwb
+    last = max((lf.frame_idx for lf in labels.labeled_frames), default=0)
+    rate = float(fps) if fps else 1.0
+    write_nwb(labels, path, pose_estimation_metadata=dict(
+        video_timestamps=np.arange(last + 1, dtype=np.float64) / rate,
+        video_sample_rate=rate))
+    # sleap-io stores a series whose frames are evenly spaced as (starting_time, rate) with the
+    # rate truncated to an integer (float(int(rate))): every frame of a 29.97 frames/s video
+    # would be written at 29 Hz, every 4th frame at 10 frames/s at 2 Hz instead of 2.5. The
+    # true rate is fps / spacing: set it (an HDF5 attribute) where sleap-io wrote another.
+    frames: Dict[tuple, list] = {}
+    for lf in labels.labeled_frames:
+        for inst in lf.instances:
+            if inst.track is None:
+                continue
+            pts = inst.numpy()
+            for j, node in enumerate(inst.skeleton.node_names):
+                if not np.isnan(pts[j]).any():
+                    frames.setdefault((inst.track.name, node), []).append(lf.frame_idx)
+    with h5py.File(path, 'r+') as f:
+        def fix(name, obj):
+            parts = name.split('/')
+            if parts[-1] != 'starting_time' or 'rate' not in obj.attrs or len(parts) < 3:
+                return
+            track, node = parts[-3].split('=', 1)[-1], parts[-2]
+            idx = sorted(frames.get((track, node), []))
+            if len(idx) >= 2:
+                obj.attrs['rate'] = rate / float(idx[1] - idx[0])
+        f.visititems(fix)
+
+
 def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
                      formats: Sequence[str], root: Optional[str] = None,
-                     overwrite: bool = False, protect: Sequence[str] = ()) -> Dict[str, str]:
+                     overwrite: bool = False, protect: Sequence[str] = (),
+                     fps: Optional[float] = None) -> Dict[str, str]:
     """Write the predictions in each of ``formats`` as ``<out_dir>/<stem>.<ext>``.
 
     ``slp``, ``nwb``, ``h5`` (SLEAP analysis HDF5) and ``csv`` go through sleap-io's writers
-    (``nwb`` needs pynwb and ndx-pose); ``coco`` is :func:`coco_results` as JSON. Outputs
+    (``nwb``: pynwb and ndx-pose, timestamps ``frame index / fps`` seconds, see
+    :func:`_save_nwb`); ``coco`` is :func:`coco_results` as JSON. Outputs
     follow :mod:`projects.core.fileio`: never over an input (``protect``), never through a
     link, an existing file replaced only with ``overwrite``.
 
@@ -132,7 +174,10 @@ def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
             # writers choose the format by it), then moved into place in one step
             tmp = osp.join(out_dir, f'.{stem}.{os.getpid()}.partial.{ext}')
             try:
-                getattr(sio, FORMATS[fmt])(labels, tmp)
+                if fmt == 'nwb':
+                    _save_nwb(labels, tmp, fps)
+                else:
+                    getattr(sio, FORMATS[fmt])(labels, tmp)
                 os.replace(tmp, path)
             finally:
                 if osp.exists(tmp):

@@ -58,3 +58,45 @@ def test_slp_round_trip_and_coco(shared_data, tmp_path):
         save_predictions(labels, recs, str(tmp_path), 'pred', ['slp'])
     with pytest.raises(ValueError, match='unknown output formats'):
         save_predictions(labels, recs, str(tmp_path), 'pred', ['xls'])
+
+
+def test_nwb_h5_csv_round_trip(shared_data, tmp_path):
+    """NWB (ndx-pose), SLEAP analysis HDF5 and CSV through sleap-io's writers, read back: the
+    same points and point scores per frame and track, NWB timestamps = frame index / fps (here
+    frames 3 and 7, which sleap-io 0.9.5's own save_nwb cannot write, and whose even spacing
+    it would store at the truncated rate 2 Hz instead of 10 / 4 = 2.5 Hz)."""
+    import h5py
+    from pynwb import NWBHDF5IO
+    video = f'{shared_data}/fly/centered_pair_low_quality.mp4'
+    recs = records(video)
+    labels = build_labels(recs, META, [video], 'video')
+    out = save_predictions(labels, recs, str(tmp_path), 'pred', ['nwb', 'h5', 'csv'], fps=10)
+    with NWBHDF5IO(out['nwb'], 'r', load_namespaces=True) as io:
+        nwb = io.read()
+        module = next(iter(nwb.processing.values()))
+        series = {}
+        for name, pe in module.data_interfaces.items():
+            if not hasattr(pe, 'pose_estimation_series'):
+                continue  # the skeletons container
+            for node in ('head', 'thorax', 'tail'):
+                s = pe.pose_estimation_series[node]
+                n = len(s.data[:])
+                times = s.timestamps[:] if s.timestamps is not None else \
+                    s.starting_time + np.arange(n) / s.rate
+                series[(name, node)] = (s.data[:], s.confidence[:], np.asarray(times))
+    # track 1: frame 3 only; track 2: frames 3 and 7
+    t1 = [v for (n, node), v in series.items() if n.endswith('track_1') and node == 'head'][0]
+    t2 = [v for (n, node), v in series.items() if n.endswith('track_2') and node == 'tail'][0]
+    np.testing.assert_allclose(t1[0], [[10., 20.]])
+    np.testing.assert_allclose(t1[1], [.9], rtol=1e-6)
+    np.testing.assert_allclose(t1[2], [0.3])  # frame 3 at 10 frames/s
+    np.testing.assert_allclose(t2[0], [[54., 64.], [15., 25.]])  # track 2: 2nd, then only
+    np.testing.assert_allclose(t2[1], [.4, .9], rtol=1e-6)
+    np.testing.assert_allclose(t2[2], [0.3, 0.7])
+    # SLEAP analysis HDF5: (tracks, xy, nodes, frames)
+    with h5py.File(out['h5'], 'r') as f:
+        tracks = f['tracks'][:]
+        names = [n.decode() if isinstance(n, bytes) else n for n in f['node_names'][:]]
+    assert names == ['head', 'thorax', 'tail'] and tracks.shape[:3] == (2, 2, 3)
+    text = open(out['csv']).read()
+    assert '10.0' in text and '54.0' in text
