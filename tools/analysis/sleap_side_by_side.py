@@ -15,7 +15,9 @@ PoseBridge's environment and calls that interpreter (on this same file) for the 
    validation set (SLEAP picks its best checkpoint on it; validating on all training frames
    every epoch would cost SLEAP minutes per epoch on this CPU);
 2. ``train``: SLEAP's bottom-up model (UNet of 0.33 M parameters, confidence maps + part
-   affinity fields, input scale 0.25, batch 4, rotation augmentation, Adam) on all the
+   affinity fields, input scale 0.25, heads at output stride 4 (confidence maps, sigma 2.5)
+   and 8 (affinity fields) as SLEAP's baseline bottom-up profile, batch 4, rotation
+   augmentation, Adam) on all the
    training frames, epochs of at least 200 steps (SLEAP's default), stopped
    after ``--budget`` seconds of wall-clock (SIGINT, Lightning's graceful stop; the last
    epoch's checkpoint is kept), its peak resident memory read from ``getrusage``;
@@ -79,7 +81,13 @@ def sleap_train(args):
           ensure_rgb=True,
           backbone_config=dict(unet=dict(in_channels=3, filters=16, filters_rate=1.5,
                                          max_stride=16, output_stride=4)),
-          head_configs='bottomup',
+          # SLEAP's own baseline bottom-up profile (baseline_medium_rf.bottomup): confidence
+          # maps at output stride 4 (sigma 2.5), part affinity fields at stride 8; the string
+          # 'bottomup' would give sleap-nn's defaults, output stride 1 for both heads, which
+          # makes the UNet decode to the full input resolution (~6 s per step on this CPU)
+          head_configs=dict(bottomup=dict(
+              confmaps=dict(sigma=2.5, output_stride=4),
+              pafs=dict(sigma=args.paf_sigma, output_stride=8))),
           batch_size=4,
           num_workers=0,
           data_pipeline_fw=args.sleap_pipeline,
@@ -139,7 +147,7 @@ def call_sleap(args, step, budget=None):
     cmd = [args.sleap_python, osp.abspath(__file__), f'_{step}', '--work-dir', args.work_dir,
            '--train-ann', args.train_ann, '--test-ann', args.test_ann, '--img-dir',
            args.img_dir, '--seed', str(args.seed), '--val-frames', str(args.val_frames),
-           '--sleap-pipeline', args.sleap_pipeline]
+           '--sleap-pipeline', args.sleap_pipeline, '--paf-sigma', str(args.paf_sigma)]
     if args.steps_per_epoch:
         cmd += ['--steps-per-epoch', str(args.steps_per_epoch)]
     log = open(osp.join(args.work_dir, f'sleap_{step}.log'), 'w')
@@ -242,6 +250,9 @@ def parse_args(argv=None):
     parser.add_argument('--steps-per-epoch', type=int, default=None,
                         help="SLEAP's training steps per epoch (default: SLEAP's own, at least "
                         '200); a checkpoint is written at the end of each epoch')
+    parser.add_argument('--paf-sigma', type=float, default=15.0,
+                        help="width of SLEAP's part affinity fields, pixels of its scaled input "
+                        "(sleap-nn's default 15)")
     parser.add_argument('--skip-train', action='store_true',
                         help='reuse the SLEAP model already trained in --work-dir')
     args = parser.parse_args(argv)
