@@ -17,14 +17,15 @@ METHODS = ('directpose', 'semimultipose-labeled', 'semimultipose')
 # (dataset folder, the part of the name after the method): one trio per dataset and budget
 TRIOS = [('honeybee', 'resnet50-fpn_15k_honeybee-1280x736'),
          ('honeybee', 'mobilenetv2-fpn_cpu-demo_honeybee-640x384'),
+         ('honeybee', 'mobilenetv2-fpn_cpu-30min_honeybee-640x384'),
          ('fly', 'resnet50-fpn_15k_fly-1024x1024'),
          ('fly', 'mobilenetv2-fpn_cpu-demo_fly-512x512'),
          ('mouse_pup', 'resnet50-fpn_40k_mouse-pup-1024x1024')]
 
 
 # configs beside the trios
-OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py',
-          'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py']
+OTHERS = ['honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py']
+RECIPE = 'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py'
 
 
 def test_cpu_recipe_changes_only_what_it_says():
@@ -32,7 +33,7 @@ def test_cpu_recipe_changes_only_what_it_says():
     Gaussian B1 targets under a cross-entropy and the heatmap refinement; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
-    rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', OTHERS[1]))
+    rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', RECIPE))
     dec = dict(rec.model.head.decoder)
     assert dec.pop('refine_radius') == 2.0 and dec.pop('refine_thr') == 0.1
     assert dec.pop('heatmap_sigma') == 1.0 and dec.pop('subcell') == 'dark'
@@ -44,6 +45,18 @@ def test_cpu_recipe_changes_only_what_it_says():
     assert enc.encoder == rec.model.head.decoder
     rec.model.head.decoder = demo.model.head.decoder
     rec.model.head.loss_keypoint = demo.model.head.loss_keypoint
+    # the fusion target of the SemiMultiPose recipe it inherits (G~ a Gaussian of sigma 1 under
+    # the same cross-entropy), read only when alpha or beta > 0, which DirectPose's hook keeps 0
+    assert (rec.model.head.fusion_shape, rec.model.head.fusion_sigma,
+            rec.model.head.fusion_radius) == ('gaussian', 1.0, 3)
+    assert rec.model.head.loss_fusion == dict(type='DirectPoseFocalLoss', gamma=0.0,
+                                              kappa=0.5, loss_weight=2.0)
+    hook = [h for h in rec.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
+    assert hook.alpha == 0 and hook.beta == 0
+    for key in ('fusion_shape', 'fusion_sigma', 'fusion_radius', 'loss_fusion'):
+        rec.model.head[key] = demo.model.head.get(key)
+        if demo.model.head.get(key) is None:
+            del rec.model.head[key]
     assert rec.model == demo.model and rec.optim_wrapper == demo.optim_wrapper
 
     assert rec.train_cfg.max_iters == 1800 and rec.param_scheduler[1].end == 1800
