@@ -128,8 +128,7 @@ def main(argv=None):
                 cells.append('-')
                 continue
             m, se, k, wins, diffs = st
-            cells.append(mean_se_cell(diffs, signed=True, wins=wins).replace(
-                ' > 0)', ' seeds > 0)'))
+            cells.append(mean_se_cell(diffs, signed=True, wins=wins))
             rows.append([f'{name} - {ref}', n, k, f'{m:.6f}', f'{se:.6f}',
                          ' '.join(f'{d:.4f}' for d in diffs)])
         table.append([f'{name} - {ref} (paired)'] + cells)

@@ -19,7 +19,7 @@ from typing import Dict, List, Optional, Tuple
 
 from torch import Tensor
 
-from ..checkpoint import REVISE_KEYS
+from ..checkpoint import REVISE_KEYS, revise_keys as revise
 from ..keypoints import KeypointMapping
 
 MODES = ('reinit_head', 'reinit_final', 'copy_mapped')
@@ -195,14 +195,10 @@ def load_source_state_dict(checkpoint: str, revise_keys=REVISE_KEYS) -> Dict[str
     Raises:
         FileNotFoundError: see :func:`resolve_checkpoint`.
     """
-    import re
     from mmengine.runner import CheckpointLoader
     checkpoint = resolve_checkpoint(checkpoint)
     ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
-    sd = ckpt.get('state_dict', ckpt)
-    for pattern, repl in revise_keys:
-        sd = {re.sub(pattern, repl, k): v for k, v in sd.items()}
-    return sd
+    return revise(ckpt.get('state_dict', ckpt), revise_keys)
 
 
 def summarize(report: Dict[str, list]) -> List[str]:
