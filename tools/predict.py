@@ -3,7 +3,7 @@
     python tools/predict.py CONFIG CHECKPOINT INPUT --out DIR [--frames a:b[:step] | i,j,k]
         [--score-thr 0.3] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
-        [--device cpu] [--overwrite]
+        [--device cpu] [--overwrite] [--cfg-options k=v ...]
 
 MMPose's demo scripts, for the animals of this project: the model runs frame by frame through
 MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
@@ -35,6 +35,7 @@ import time
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
+from mmengine.config import DictAction  # noqa: E402
 
 SAVE = ('slp', 'coco', 'nwb', 'h5', 'csv', 'overlay')
 
@@ -62,6 +63,8 @@ def parse_args(argv=None):
                         help='keypoint score below which a keypoint is not drawn or tracked')
     parser.add_argument('--save', nargs='+', choices=SAVE, default=['slp', 'coco'])
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, key=value (as tools/test.py)')
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files')
     return parser, parser.parse_args(argv)
@@ -163,6 +166,8 @@ def main(argv=None):
     except (FileNotFoundError, ValueError, OSError) as e:
         parser.error(str(e))
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     data_mode = cfg.get('data_mode')
     if data_mode not in ('topdown', 'bottomup'):
         parser.error(f"{args.config}: field 'data_mode' must be 'topdown' or 'bottomup' "

@@ -3,6 +3,7 @@
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
         [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
         [--device cpu] [--threads T] [--few-many 10] [--video-frames 60] [--out figures.json]
+        [--cfg-options k=v ...]
 
 Prints, as medians over repeated runs:
 * training seconds per iteration (MMEngine's ``model.train_step`` with the config's own
@@ -35,7 +36,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
-from mmengine.config import Config  # noqa: E402
+from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.dataset import Compose, pseudo_collate  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.utils import import_modules_from_strings  # noqa: E402
@@ -76,11 +77,15 @@ def main(argv=None):
     parser.add_argument('--video-frames', type=int, default=0, metavar='N',
                         help='end-to-end tools/predict.py on a video of N real frames')
     parser.add_argument('--out', help='also write the figures to this JSON file')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config settings, key=value (as tools/test.py)')
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
 
     cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
     import_modules_from_strings(**cfg.custom_imports)
     init_default_scope('mmpose')
     from mmpose.registry import MODELS
@@ -207,6 +212,8 @@ def main(argv=None):
         cmd = [sys.executable, osp.join(ROOT, 'tools', 'predict.py'), args.config,
                args.checkpoint, video, '--out', osp.join(tmp, 'predict'), '--track',
                '--save', 'slp', '--device', args.device]
+        if args.cfg_options:
+            cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in args.cfg_options.items()]
         p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         if p.returncode != 0:
             raise RuntimeError(f'tools/predict.py failed:\n{p.stderr[-2000:]}')

@@ -5,14 +5,19 @@
 #   - 1800 iterations (about 1 s each at batch 4 on this 2-core machine: 30 minutes), the cosine
 #     decay ending with them;
 #   - rotations of any angle (hive-ramp bees are seen from above in every heading);
-#   - B1 learns Gaussian keypoint heatmaps (sigma 1 cell, centred on the exact sub-cell
-#     position; DirectPoseLabel heatmap_sigma) with a binary cross-entropy normalised by the
-#     target mass (DirectPoseFocalLoss with gamma 0, kappa 0.5, x2), instead of the paper's
-#     3x3 window of ones under the focal loss;
-#   - decoding refines each regressed keypoint with the nearest B1 heatmap peak within 2 cells
-#     (refine_radius, CenterNet-style), read to sub-cell precision with DARK (subcell='dark');
-#     the paper decodes from B2 and B3 only;
-#   - the fusion target G~ follows B1's new target: a Gaussian of sigma 1 cell valued v
+#   - B1 predicts on a grid twice as fine as B2/B3 (stride 4: keypoint_heatmap_scale=2, by
+#     sub-pixel convolution), so B1's sizes below are in stride-4 cells;
+#   - B1 learns Gaussian keypoint heatmaps (sigma 1.5 cells = 6 px of the input, centred on
+#     the exact sub-cell position; DirectPoseLabel heatmap_sigma) with a binary cross-entropy
+#     normalised by the target mass (DirectPoseFocalLoss with gamma 0, kappa 0.5, x2), instead
+#     of the paper's 3x3 window of ones under the focal loss;
+#   - decoding refines each regressed keypoint with the nearest B1 heatmap peak within 4 cells
+#     (16 px; refine_radius, CenterNet-style), read to sub-cell precision with DARK
+#     (subcell='dark'); the paper decodes from B2 and B3 only;
+#   - decoding groups the 300 most confident candidate cells (max_candidates; the paper's
+#     rule keeps every cell above delta, about 3000 of the 3840 here): faster grouping, and
+#     the pooled keypoints no longer average in the weak cells whose offsets were not trained;
+#   - the fusion target G~ follows B1's new target: a Gaussian of sigma 1.5 cells valued v
 #     (fusion_shape='gaussian', drawn within 3 sigma like MMPose's unbiased Gaussian heatmaps),
 #     under the same cross-entropy as L_a (gamma 0: its optimum is the soft target itself).
 # The schedule of the fusion terms is the demo's scaled to 1800 iterations (L_fl from 2/15,
@@ -24,12 +29,13 @@ input_size = (640, 384)
 codec = dict(type='DirectPoseLabel', input_size=input_size, heatmap_size=(80, 48),
              keypoint_radius=1, box_margin=1, score_thr=0.05, nms_thr=0.5, nms_stddev=0.2,
              center_radius=2,
-             # the recipe's changes to the demo's codec
-             heatmap_sigma=1.0, subcell='dark', refine_radius=2.0, refine_thr=0.1)
+             # the recipe's changes to the demo's codec (B1 at stride 4: sizes in B1 cells)
+             keypoint_heatmap_scale=2, heatmap_sigma=1.5, subcell='dark', refine_radius=4.0,
+             refine_thr=0.1, max_candidates=300)
 model = dict(head=dict(
     decoder=codec,
     loss_keypoint=dict(type='DirectPoseFocalLoss', gamma=0.0, kappa=0.5, loss_weight=2.0),
-    fusion_shape='gaussian', fusion_sigma=1.0, fusion_radius=3,
+    fusion_shape='gaussian', fusion_sigma=1.5, fusion_radius=5,
     loss_fusion=dict(type='DirectPoseFocalLoss', gamma=0.0, kappa=0.5, loss_weight=2.0)))
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=240,
                      fu_start=600)]

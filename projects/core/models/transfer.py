@@ -34,14 +34,15 @@ PER_KEYPOINT_LAYERS: Dict[str, Dict[str, Tuple[int, int]]] = {
 
 
 def per_keypoint_layers(head) -> Dict[str, Tuple[int, int]]:
-    """The per-keypoint layers of a head instance: its class attribute
-    ``per_keypoint_layers`` when it declares one, else MMPose's entry in
-    :data:`PER_KEYPOINT_LAYERS` (looked up along the class hierarchy).
+    """The per-keypoint layers of a head instance: its attribute ``per_keypoint_layers`` when
+    it declares one (a class attribute, or an instance attribute when its layout depends on its
+    configuration), else MMPose's entry in :data:`PER_KEYPOINT_LAYERS` (looked up along the
+    class hierarchy).
 
     Raises:
         KeyError: a head that declares none and is not in :data:`PER_KEYPOINT_LAYERS`.
     """
-    declared = getattr(type(head), 'per_keypoint_layers', None)
+    declared = getattr(head, 'per_keypoint_layers', None)
     if isinstance(declared, dict):
         return declared
     for cls in type(head).__mro__:

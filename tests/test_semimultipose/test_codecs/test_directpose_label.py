@@ -226,3 +226,83 @@ def test_pool_power_weights_by_hand():
     assert sharp[1][0, 0] == pytest.approx(0.8) and plain[1][0, 0] == pytest.approx(0.8)
     with pytest.raises(ValueError, match='pool_power'):
         make_codec(pool_power=0)
+
+
+def test_finer_b1_grid_target_and_refinement_by_hand():
+    """keypoint_heatmap_scale f = 2: G lives on a (2H, 2W) grid of stride 2 (input 64x48, B2/B3
+    stride 4), U and P are unchanged, and refinement reads B1 peaks in the finer cells."""
+    codec = make_codec(heatmap_sigma=1.0, keypoint_heatmap_scale=2, refine_radius=2.0,
+                       subcell='dark')
+    plain = make_codec(heatmap_sigma=1.0)
+    kpts = np.array([[[29.2, 18.4], [40., 30.]]], np.float32)  # keypoint 0 at B1 (14.6, 9.2)
+    enc, ref = codec.encode(kpts), plain.encode(kpts)
+    assert enc['heatmaps'].shape == (8, 12, 16)  # packed space-to-depth, one grid for PixelData
+    g = DirectPoseLabel.unpack_heatmaps(enc['heatmaps'], 2)
+    # PixelShuffle's channel order: G[k, 2y + i, 2x + j] = packed[4k + 2i + j, y, x]
+    assert g[0, 2 * 4 + 1, 2 * 7] == enc['heatmaps'][2, 4, 7]
+    assert g[1, 2 * 4 + 1, 2 * 7 + 1] == enc['heatmaps'][7, 4, 7]
+    assert g.shape == (2, 24, 32) and enc['box_heatmaps'].shape == (2, 12, 16)
+    for (row, col) in [(9, 15), (9, 14), (10, 15), (8, 13)]:
+        assert g[0, row, col] == pytest.approx(
+            np.exp(-((col - 14.6) ** 2 + (row - 9.2) ** 2) / 2), rel=1e-5)
+    assert g[1, 15, 20] == pytest.approx(1.0)  # keypoint 1 at (40, 30) px = (20, 15) B1 cells
+    np.testing.assert_array_equal(enc['box_heatmaps'], ref['box_heatmaps'])
+    np.testing.assert_array_equal(enc['offsets'], ref['offsets'])
+    # the window target too: ones around the nearest B1 cell (15, 9)
+    win = DirectPoseLabel.unpack_heatmaps(
+        make_codec(keypoint_radius=0, keypoint_heatmap_scale=2).encode(kpts)['heatmaps'], 2)
+    assert win.shape == (2, 24, 32) and win[0, 9, 15] == 1 and win[0].sum() == 1
+    # refinement: a keypoint regressed 1.5 B1 cells (3 px) off snaps to the DARK peak of G
+    off = kpts + np.array([3., 0.], np.float32)
+    out = codec.refine(off, g)
+    np.testing.assert_allclose(out[0, 0], [29.2, 18.4], atol=0.05)
+    # 2.5 B1 cells (5 px) off is beyond refine_radius = 2 cells: unchanged
+    far = kpts + np.array([5., 0.], np.float32)
+    np.testing.assert_array_equal(codec.refine(far, g)[0, 0], far[0, 0])
+    for bad in (0, 1.5):
+        with pytest.raises(ValueError, match='keypoint_heatmap_scale'):
+            make_codec(keypoint_heatmap_scale=bad)
+
+
+def test_vectorised_dark_equals_mmpose():
+    """dark_taylor_step gives MMPose's refine_keypoints_dark positions for every peak of noisy
+    multi-peak maps, including peaks near the border (no step) and the input stays intact."""
+    from mmpose.codecs.utils import refine_keypoints_dark
+
+    from projects.semimultipose.codecs.directpose_label import dark_taylor_step
+    rng = np.random.default_rng(0)
+    ys, xs = np.mgrid[0:24, 0:32]
+    heat = np.zeros((3, 24, 32), np.float32)
+    for j in range(3):
+        for cx, cy in rng.uniform([0, 0], [32, 24], size=(6, 2)):
+            heat[j] = np.maximum(heat[j], np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / 4.5))
+    heat += rng.uniform(0, 0.05, heat.shape).astype(np.float32)
+    before = heat.copy()
+    codec = make_codec(refine_radius=2.0, subcell='dark', dark_kernel=3)
+    peaks = codec.heatmap_peaks(heat)
+    np.testing.assert_array_equal(heat, before)
+    from scipy.ndimage import maximum_filter
+    is_peak = (heat == maximum_filter(heat, size=(1, 3, 3), mode='constant', cval=-np.inf)) & \
+        (heat > 0.1)
+    for j in range(3):
+        iy, ix = np.nonzero(is_peak[j])
+        cells = np.stack([ix, iy], axis=1).astype(np.float32)[:, None]
+        ref = refine_keypoints_dark(cells.copy(), heat[j:j + 1].copy(), 3)  # in place
+        np.testing.assert_allclose(peaks[j], ref[:, 0], atol=1e-3)  # float32 rounding
+        assert len(peaks[j]) >= 4 and np.abs(ref[:, 0] - cells[:, 0]).max() > 0.1
+    cells = np.array([[1, 5], [30, 5], [10, 22], [10, 10]])
+    out = dark_taylor_step(heat, np.zeros(4, int), cells, 3)
+    np.testing.assert_array_equal(out[:3], cells[:3])  # within 2 cells of the border: no step
+
+
+def test_instance_thr_stops_grouping():
+    """instance_thr 0.3: of three far-apart candidates with mean confidences 0.9, 0.5 and 0.2,
+    the last is not returned; with 0.95 none is."""
+    kpts = np.array([[[10., 10.]], [[40., 10.]], [[10., 40.]]], np.float32)
+    conf = np.array([[0.9], [0.5], [0.2]], np.float32)
+    assert len(make_codec().group(kpts, conf)[0]) == 3
+    k, ks, sc = make_codec(instance_thr=0.3).group(kpts, conf)
+    np.testing.assert_allclose(sc, [0.9, 0.5])
+    np.testing.assert_allclose(k[:, 0], [[10., 10.], [40., 10.]])
+    k, ks, sc = make_codec(instance_thr=0.95).group(kpts, conf)
+    assert k.shape == (0, 1, 2) and ks.shape == (0, 1) and sc.shape == (0,)

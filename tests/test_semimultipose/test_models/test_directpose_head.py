@@ -68,3 +68,45 @@ def test_predict_decodes_in_input_pixels():
     np.testing.assert_allclose(preds[0].bboxes[0], [10, 10, 20, 24], atol=1e-4)
     with pytest.raises(NotImplementedError):
         head.predict((torch.zeros(1, 8, 12, 16),), samples, test_cfg=dict(flip_test=True))
+
+
+def test_finer_b1_grid_by_pixel_shuffle():
+    """The codec's keypoint_heatmap_scale f = 2: B1 gives K maps on the (2H, 2W) grid from
+    f^2 K channels through PixelShuffle (channel 4k + 2i + j -> map k, row 2y + i, column
+    2x + j), trains against the finer G and predicts through it."""
+    codec = dict(type='DirectPoseLabel', input_size=(64, 48), heatmap_size=(16, 12),
+                 heatmap_sigma=1.0, keypoint_heatmap_scale=2, refine_radius=2.0)
+    head = MODELS.build(dict(type='DirectPoseHead', in_channels=8, num_keypoints=3,
+                             feat_channels=16, num_convs=1,
+                             norm_cfg=dict(type='GN', num_groups=4), decoder=codec))
+    head.init_weights()
+    assert head.keypoint_logits.out_channels == 12
+    assert head.per_keypoint_layers['keypoint_logits'] == (0, 4)
+    assert type(head).per_keypoint_layers['keypoint_logits'] == (0, 1)  # class untouched
+    feats = (torch.randn(2, 8, 12, 16),)
+    a, b, d = head(feats)
+    assert a.shape == (2, 3, 24, 32) and b.shape == (2, 3, 12, 16) and d.shape == (2, 6, 12, 16)
+    raw = head.keypoint_logits(head.keypoint_tower(feats[0]))
+    # keypoint 1, sub-pixel (i, j) = (1, 0) is channel 4 + 2 = 6: row 2y + 1, column 2x
+    torch.testing.assert_close(a[:, 1, 2 * 5 + 1, 2 * 7], raw[:, 6, 5, 7])
+    enc_codec = DirectPoseLabel(**{k: v for k, v in codec.items() if k != 'type'})
+    samples = []
+    for i in range(2):
+        enc = enc_codec.encode(np.array([[[10., 10.], [20., 14.], [16., 24.]]]) + 4 * i)
+        ds = PoseDataSample(metainfo=dict(input_size=(64, 48)))
+        ds.gt_fields = PixelData(**{k: torch.from_numpy(v) for k, v in enc.items()})
+        samples.append(ds)
+    losses = head.loss(feats, samples)
+    sum(losses.values()).backward()
+    assert head.keypoint_logits.weight.grad.abs().sum() > 0
+    # the packed target unpacks as the head's output does: a perfect A gives the least L_a
+    g = torch.stack([torch.from_numpy(DirectPoseLabel.unpack_heatmaps(
+        s.gt_fields.heatmaps.numpy(), 2)) for s in samples])
+    logit = torch.logit(g.clamp(1e-4, 1 - 1e-4))
+    perfect = head.supervised_losses((logit, b, d), tuple(
+        head.stack_targets(samples, k) for k in ('heatmaps', 'box_heatmaps', 'offsets')))
+    shifted = head.supervised_losses((logit.roll(1, -1), b, d), tuple(
+        head.stack_targets(samples, k) for k in ('heatmaps', 'box_heatmaps', 'offsets')))
+    assert perfect['loss_kpt'] < shifted['loss_kpt']
+    preds = head.predict(feats, samples[:1] * 2, test_cfg={})
+    assert len(preds) == 2

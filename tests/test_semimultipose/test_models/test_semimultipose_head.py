@@ -58,3 +58,32 @@ def test_only_unlabeled_with_beta_zero_is_an_error():
     model = build_estimator()
     with pytest.raises(ValueError, match='source_ratio'):
         model.loss(torch.randn(1, 3, 48, 64), [PoseDataSample(metainfo={})])
+
+
+def test_fusion_target_on_a_finer_b1_grid():
+    """With B1 twice as fine as B2/B3, a pseudo keypoint at B2 cell (3, 2) + offset (0.25, 0)
+    is rendered in B1 cells at (6.5, 4): the window (r = 1) covers columns 5..8 at
+    0.5, 1, 1, 0.5 (anti-aliased) on rows 3..5."""
+    head = MODELS.build(dict(
+        type='SemiMultiPoseHead', in_channels=4, num_keypoints=1, feat_channels=4, num_convs=0,
+        norm_cfg=None, fusion_shape='window',
+        decoder=dict(type='DirectPoseLabel', input_size=(64, 48), heatmap_size=(8, 6),
+                     keypoint_heatmap_scale=2),
+        loss_fusion=dict(type='DirectPoseFocalLoss', gamma=0.0, kappa=0.5)))
+    box = torch.full((1, 1, 6, 8), -20.)
+    box[0, 0, 2, 3] = 20.  # v = 1 at (x, y) = (3, 2)
+    offsets = torch.zeros(1, 2, 6, 8)
+    offsets[0, 0, 2, 3] = 0.25
+    seen = {}
+
+    class Capture(torch.nn.Module):
+        def forward(self, pred, target):
+            seen['t'] = target
+            return target.sum()
+
+    head.loss_fusion = Capture()
+    head.fusion_loss((torch.zeros(1, 1, 12, 16), box, offsets))
+    t = seen['t'][0, 0]
+    assert t.shape == (12, 16)
+    np.testing.assert_allclose(t[4, 4:10].numpy(), [0, .5, 1, 1, .5, 0], atol=1e-5)
+    np.testing.assert_allclose(t[2:7, 6].numpy(), [0, 1, 1, 1, 0], atol=1e-5)

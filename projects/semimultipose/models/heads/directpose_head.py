@@ -74,8 +74,15 @@ class DirectPoseHead(BaseHead):
         decoder (dict): the codec config (also used for ``encode`` by the data pipeline).
         init_cfg (dict, optional): MMEngine initialisation.
 
-    Shapes: ``forward(feats) -> (A (N, K, H, W), B (N, K, H, W), D (N, 2K, H, W))``; A and B are
-    logits, D is in heatmap cells / ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``.
+    When the codec's ``keypoint_heatmap_scale`` is ``f > 1`` (an option of the CPU recipe, not
+    in the paper), B1's prediction layer gives ``f^2 K`` channels that ``nn.PixelShuffle(f)``
+    rearranges into ``K`` maps on a grid ``f`` times finer (sub-pixel convolution, Shi et al.
+    2016, "Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel
+    Convolutional Neural Network"): finer keypoint heatmaps for about ``f^2`` times the cost of
+    B1's last layer only.
+
+    Shapes: ``forward(feats) -> (A (N, K, fH, fW), B (N, K, H, W), D (N, 2K, H, W))``; A and B
+    are logits, D is in heatmap cells / ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``.
     """
 
     #: the layers whose output (or input) channels are per keypoint, for cross-skeleton
@@ -115,11 +122,18 @@ class DirectPoseHead(BaseHead):
                 c = feat_channels
             return nn.Sequential(*layers)
 
+        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
+        f = int(getattr(self.decoder, 'keypoint_heatmap_scale', 1))
         self.keypoint_tower = tower()
         self.box_tower = tower()
         self.offset_tower = tower()
         c = feat_channels if num_convs > 0 else in_channels
-        self.keypoint_logits = nn.Conv2d(c, num_keypoints, 3, padding=1)
+        self.keypoint_logits = nn.Conv2d(c, num_keypoints * f * f, 3, padding=1)
+        # PixelShuffle's channel order keeps each keypoint's f*f sub-pixel channels together
+        self.keypoint_upsample = nn.PixelShuffle(f) if f > 1 else nn.Identity()
+        if f > 1:
+            self.per_keypoint_layers = dict(type(self).per_keypoint_layers,
+                                            keypoint_logits=(0, f * f))
         self.box_logits = nn.Conv2d(c, num_keypoints, 3, padding=1)
         self.use_alignment = use_alignment
         if use_alignment:
@@ -130,7 +144,6 @@ class DirectPoseHead(BaseHead):
         self.loss_keypoint = MODELS.build(loss_keypoint)
         self.loss_box = MODELS.build(loss_box)
         self.loss_offset = MODELS.build(loss_offset)
-        self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
 
     def init_weights(self) -> None:
         super().init_weights()
@@ -141,7 +154,7 @@ class DirectPoseHead(BaseHead):
     def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
         """Return ``(A, B, D)`` for the feature map ``feats[in_index]`` (see class docstring)."""
         x = feats[self.in_index] if isinstance(feats, (list, tuple)) else feats
-        heatmaps = self.keypoint_logits(self.keypoint_tower(x))
+        heatmaps = self.keypoint_upsample(self.keypoint_logits(self.keypoint_tower(x)))
         box_heatmaps = self.box_logits(self.box_tower(x))
         offsets = self.offsets(self.offset_tower(x))
         return heatmaps, box_heatmaps, offsets
@@ -153,9 +166,13 @@ class DirectPoseHead(BaseHead):
 
     def supervised_losses(self, outputs: Tuple[Tensor, Tensor, Tensor],
                           targets: Tuple[Tensor, Tensor, Tensor]) -> dict:
-        """Eqs. 3, 5 and 6 for outputs ``(A, B, D)`` and targets ``(G, U, P)``."""
+        """Eqs. 3, 5 and 6 for outputs ``(A, B, D)`` and targets ``(G, U, P)``; G may come
+        packed space-to-depth (see the codec's ``keypoint_heatmap_scale``)."""
         heatmaps, box_heatmaps, offsets = outputs
         g, u, p = targets
+        f = heatmaps.shape[-1] // box_heatmaps.shape[-1]
+        if f > 1 and g.shape[-1] == box_heatmaps.shape[-1]:  # G packed space-to-depth
+            g = nn.functional.pixel_shuffle(g, f)
         if heatmaps.shape != g.shape:
             raise ValueError(f'{type(self).__name__}: output {tuple(heatmaps.shape)} and target '
                              f'{tuple(g.shape)} grids differ; check the codec heatmap_size '

@@ -69,12 +69,18 @@ class SemiMultiPoseHead(DirectPoseHead):
         return self.decoder.offset_scale if self.decoder is not None else 1.0
 
     def fusion_loss(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> Tensor:
-        """Eq. 9 for outputs ``(A, B, D)`` of :meth:`forward`; a scalar."""
+        """Eq. 9 for outputs ``(A, B, D)`` of :meth:`forward`; a scalar. When A is on a grid
+        ``f`` times finer than B and D (the codec's ``keypoint_heatmap_scale``), the pseudo
+        keypoints are scaled to A's cells (cell coordinates are input pixels / stride), and
+        ``fusion_sigma`` and ``fusion_radius`` are in A's cells."""
         heatmaps, box_heatmaps, offsets = outputs
         points = pseudo_keypoints(box_heatmaps, offsets, self.delta, self.offset_scale,
                                   self.pseudo_peak_kernel)
         if points.xy.shape[0] == 0:  # no target at all: no signal (see the class docstring)
             return heatmaps.sum() * 0.0 + offsets.sum() * 0.0
+        f = heatmaps.shape[-1] // box_heatmaps.shape[-1]
+        if f != 1:  # B1 on a finer grid (the codec's keypoint_heatmap_scale): B1 cells
+            points = points._replace(loc=points.loc * f, xy=points.xy * f)
         target = render_pseudo_heatmaps(points, heatmaps.shape, self.fusion_sigma,
                                         self.fusion_radius, self.fusion_shape)
         return self.loss_fusion(heatmaps, target)
