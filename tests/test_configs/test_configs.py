@@ -30,13 +30,15 @@ RECIPE = 'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py'
 
 def test_cpu_recipe_changes_only_what_it_says():
     """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation,
-    Gaussian B1 targets under a cross-entropy and the heatmap refinement; nothing else."""
+    B1 on a twice-finer grid, Gaussian B1 targets under a cross-entropy, the heatmap
+    refinement and 300 candidates before grouping; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
     rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', RECIPE))
     dec = dict(rec.model.head.decoder)
-    assert dec.pop('refine_radius') == 2.0 and dec.pop('refine_thr') == 0.1
-    assert dec.pop('heatmap_sigma') == 1.0 and dec.pop('subcell') == 'dark'
+    assert dec.pop('refine_radius') == 4.0 and dec.pop('refine_thr') == 0.1
+    assert dec.pop('heatmap_sigma') == 1.5 and dec.pop('subcell') == 'dark'
+    assert dec.pop('keypoint_heatmap_scale') == 2 and dec.pop('max_candidates') == 300
     assert dec == demo.model.head.decoder and 'refine_radius' not in demo.model.head.decoder
     # B1's loss: gamma 0, kappa 0.5, x2 = binary cross-entropy over the target mass
     assert rec.model.head.loss_keypoint == dict(type='DirectPoseFocalLoss', gamma=0.0,
@@ -45,10 +47,11 @@ def test_cpu_recipe_changes_only_what_it_says():
     assert enc.encoder == rec.model.head.decoder
     rec.model.head.decoder = demo.model.head.decoder
     rec.model.head.loss_keypoint = demo.model.head.loss_keypoint
-    # the fusion target of the SemiMultiPose recipe it inherits (G~ a Gaussian of sigma 1 under
-    # the same cross-entropy), read only when alpha or beta > 0, which DirectPose's hook keeps 0
+    # the fusion target of the SemiMultiPose recipe it inherits (G~ a Gaussian of sigma 1.5
+    # stride-4 cells under the same cross-entropy), read only when alpha or beta > 0, which
+    # DirectPose's hook keeps 0
     assert (rec.model.head.fusion_shape, rec.model.head.fusion_sigma,
-            rec.model.head.fusion_radius) == ('gaussian', 1.0, 3)
+            rec.model.head.fusion_radius) == ('gaussian', 1.5, 5)
     assert rec.model.head.loss_fusion == dict(type='DirectPoseFocalLoss', gamma=0.0,
                                               kappa=0.5, loss_weight=2.0)
     hook = [h for h in rec.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
@@ -117,7 +120,9 @@ def test_config_builds(path):
     with torch.no_grad():
         a, b, d = model.head(model.extract_feat(torch.zeros(1, 3, 64, 96)))
     k = cfg.model.head.num_keypoints
-    assert a.shape == (1, k, 8, 12) and d.shape == (1, 2 * k, 8, 12)
+    f = codec.get('keypoint_heatmap_scale', 1)  # B1's grid is f times finer (the CPU recipe)
+    assert a.shape == (1, k, 8 * f, 12 * f) and b.shape == d.shape[:1] + (k, 8, 12)
+    assert d.shape == (1, 2 * k, 8, 12)
 
 
 CROSS = sorted(glob.glob(osp.join(ROOT, 'configs', 'cross_species', '*.py')))
