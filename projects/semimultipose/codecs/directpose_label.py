@@ -67,7 +67,7 @@ class DirectPoseLabel(BaseKeypointCodec):
     and the peak positions are then in B1 cells; B2, B3, U, P and the grouping are unchanged.
     :meth:`encode` returns G packed space-to-depth, ``(f^2 K, H, W)`` in ``nn.PixelShuffle``'s
     channel order, because MMPose packs all target fields into one ``PixelData`` of one grid;
-    :meth:`unpack_heatmaps` (or ``torch.nn.functional.pixel_shuffle``) unpacks it.
+    ``torch.nn.functional.pixel_shuffle`` unpacks it.
 
     Instance threshold (an option, off by default and in the paper's configs): with
     ``instance_thr`` set, grouping stops at the first candidate (in score order) whose mean
@@ -170,9 +170,7 @@ class DirectPoseLabel(BaseKeypointCodec):
             raise ValueError('keypoint_heatmap_scale must be a positive integer, got '
                              f'{keypoint_heatmap_scale}')
         self.keypoint_heatmap_scale = int(keypoint_heatmap_scale)
-        #: B1's grid (W, H) and stride (x, y) in input pixels
-        self.keypoint_heatmap_size = tuple(int(v) * self.keypoint_heatmap_scale
-                                           for v in self.heatmap_size)
+        #: B1's stride (x, y) in input pixels
         self.keypoint_stride = self.stride / self.keypoint_heatmap_scale
         self.instance_thr = instance_thr
         self.heatmap_sigma = heatmap_sigma
@@ -193,7 +191,7 @@ class DirectPoseLabel(BaseKeypointCodec):
 
         Returns:
             dict: ``heatmaps`` G ``(K, H, W)``, or with ``f = keypoint_heatmap_scale > 1`` the
-            ``(K, fH, fW)`` map packed as ``(f^2 K, H, W)`` (see :meth:`unpack_heatmaps`),
+            ``(K, fH, fW)`` map packed as ``(f^2 K, H, W)`` (``pixel_shuffle`` unpacks it),
             ``box_heatmaps`` U ``(K, H, W)``, ``offsets`` P ``(2K, H, W)``, all float32.
         """
         keypoints = np.asarray(keypoints, dtype=np.float32).reshape(-1, *keypoints.shape[-2:])
@@ -255,21 +253,6 @@ class DirectPoseLabel(BaseKeypointCodec):
         return dict(heatmaps=np.ascontiguousarray(heatmaps), box_heatmaps=box_heatmaps,
                     offsets=offsets.reshape(2 * k, h, w))
 
-    @staticmethod
-    def unpack_heatmaps(packed: np.ndarray, scale: int) -> np.ndarray:
-        """Unpack a space-to-depth B1 target: ``(f^2 K, H, W) -> (K, fH, fW)`` with
-        ``G[k, y f + i, x f + j] = packed[k f^2 + i f + j, y, x]`` (``nn.PixelShuffle``'s order).
-
-        Raises:
-            ValueError: the channel count is not a multiple of ``scale^2``.
-        """
-        c, h, w = packed.shape
-        f = int(scale)
-        if c % (f * f):
-            raise ValueError(f'unpack_heatmaps: {c} channels is not a multiple of {f}^2')
-        return packed.reshape(c // (f * f), f, f, h, w).transpose(0, 3, 1, 4, 2).reshape(
-            c // (f * f), h * f, w * f)
-
     # ------------------------------------------------------------------ decode
     def candidates(self, box_probs: np.ndarray,
                    offsets: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -308,9 +291,10 @@ class DirectPoseLabel(BaseKeypointCodec):
             (``N = 0`` when no candidate reaches ``instance_thr``).
         """
         k = conf.shape[1] if conf.ndim == 2 else 0
+        empty = (np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32),
+                 np.zeros((0,), np.float32))
         if len(kpts) == 0:
-            return (np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32),
-                    np.zeros((0,), np.float32))
+            return empty
         score = conf.mean(1)
         order = np.argsort(-score, kind='stable')
         kpts, conf, score = kpts[order], conf[order], score[order]
@@ -346,8 +330,7 @@ class DirectPoseLabel(BaseKeypointCodec):
             if len(out_k) >= self.max_instances:
                 break
         if not out_k:
-            return (np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32),
-                    np.zeros((0,), np.float32))
+            return empty
         return (np.stack(out_k).astype(np.float32), np.stack(out_s).astype(np.float32),
                 np.asarray(out_i, dtype=np.float32))
 

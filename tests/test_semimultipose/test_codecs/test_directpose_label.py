@@ -1,7 +1,14 @@
 import numpy as np
 import pytest
+import torch
 
 from projects.semimultipose.codecs import DirectPoseLabel
+
+
+
+def unpack(packed, f):
+    """Unpack a space-to-depth B1 target as the head does (torch's pixel_shuffle)."""
+    return torch.nn.functional.pixel_shuffle(torch.as_tensor(packed)[None], f)[0].numpy()
 
 
 def make_codec(**kw):
@@ -237,7 +244,7 @@ def test_finer_b1_grid_target_and_refinement_by_hand():
     kpts = np.array([[[29.2, 18.4], [40., 30.]]], np.float32)  # keypoint 0 at B1 (14.6, 9.2)
     enc, ref = codec.encode(kpts), plain.encode(kpts)
     assert enc['heatmaps'].shape == (8, 12, 16)  # packed space-to-depth, one grid for PixelData
-    g = DirectPoseLabel.unpack_heatmaps(enc['heatmaps'], 2)
+    g = unpack(enc['heatmaps'], 2)
     # PixelShuffle's channel order: G[k, 2y + i, 2x + j] = packed[4k + 2i + j, y, x]
     assert g[0, 2 * 4 + 1, 2 * 7] == enc['heatmaps'][2, 4, 7]
     assert g[1, 2 * 4 + 1, 2 * 7 + 1] == enc['heatmaps'][7, 4, 7]
@@ -249,7 +256,7 @@ def test_finer_b1_grid_target_and_refinement_by_hand():
     np.testing.assert_array_equal(enc['box_heatmaps'], ref['box_heatmaps'])
     np.testing.assert_array_equal(enc['offsets'], ref['offsets'])
     # the window target too: ones around the nearest B1 cell (15, 9)
-    win = DirectPoseLabel.unpack_heatmaps(
+    win = unpack(
         make_codec(keypoint_radius=0, keypoint_heatmap_scale=2).encode(kpts)['heatmaps'], 2)
     assert win.shape == (2, 24, 32) and win[0, 9, 15] == 1 and win[0].sum() == 1
     # refinement: a keypoint regressed 1.5 B1 cells (3 px) off snaps to the DARK peak of G

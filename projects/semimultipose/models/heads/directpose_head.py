@@ -123,7 +123,7 @@ class DirectPoseHead(BaseHead):
             return nn.Sequential(*layers)
 
         self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
-        f = int(getattr(self.decoder, 'keypoint_heatmap_scale', 1))
+        f = self.keypoint_heatmap_scale = int(getattr(self.decoder, 'keypoint_heatmap_scale', 1))
         self.keypoint_tower = tower()
         self.box_tower = tower()
         self.offset_tower = tower()
@@ -170,9 +170,8 @@ class DirectPoseHead(BaseHead):
         packed space-to-depth (see the codec's ``keypoint_heatmap_scale``)."""
         heatmaps, box_heatmaps, offsets = outputs
         g, u, p = targets
-        f = heatmaps.shape[-1] // box_heatmaps.shape[-1]
-        if f > 1 and g.shape[-1] == box_heatmaps.shape[-1]:  # G packed space-to-depth
-            g = nn.functional.pixel_shuffle(g, f)
+        if self.keypoint_heatmap_scale > 1:  # the codec packs G space-to-depth
+            g = nn.functional.pixel_shuffle(g, self.keypoint_heatmap_scale)
         if heatmaps.shape != g.shape:
             raise ValueError(f'{type(self).__name__}: output {tuple(heatmaps.shape)} and target '
                              f'{tuple(g.shape)} grids differ; check the codec heatmap_size '

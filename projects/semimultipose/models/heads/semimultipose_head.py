@@ -78,7 +78,7 @@ class SemiMultiPoseHead(DirectPoseHead):
                                   self.pseudo_peak_kernel)
         if points.xy.shape[0] == 0:  # no target at all: no signal (see the class docstring)
             return heatmaps.sum() * 0.0 + offsets.sum() * 0.0
-        f = heatmaps.shape[-1] // box_heatmaps.shape[-1]
+        f = self.keypoint_heatmap_scale
         if f != 1:  # B1 on a finer grid (the codec's keypoint_heatmap_scale): B1 cells
             points = points._replace(loc=points.loc * f, xy=points.xy * f)
         target = render_pseudo_heatmaps(points, heatmaps.shape, self.fusion_sigma,
