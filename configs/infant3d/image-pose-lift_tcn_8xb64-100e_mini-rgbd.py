@@ -21,6 +21,6 @@ val_dataloader = dict(
 test_dataloader = dict(
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='test',
                  test_mode=True, pipeline=_base_.train_pipeline))
-val_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='3d')
-test_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='3d',
+val_evaluator = dict(_delete_=True, type='PCKhAJPE', mode='3d')
+test_evaluator = dict(_delete_=True, type='PCKhAJPE', mode='3d',
                       outfile_prefix='work_dirs/infant3d/mini-rgbd-test_3d')

@@ -46,5 +46,5 @@ val_dataloader = dict(
                  mapping='mpi_inf_3dhp_to_mpii', test_mode=True, pipeline=val_pipeline))
 test_dataloader = val_dataloader
 # MPJPE (= AJPE here) of root-relative poses in mm; PCKh needs head sizes, which 3DHP lacks
-val_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='3d')
+val_evaluator = dict(_delete_=True, type='PCKhAJPE', mode='3d')
 test_evaluator = val_evaluator

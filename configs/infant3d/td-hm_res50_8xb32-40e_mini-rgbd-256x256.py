@@ -33,6 +33,6 @@ test_dataloader = dict(
     batch_size=32,
     dataset=dict(_delete_=True, type=dataset_type, data_root=data_root, sequences='test',
                  test_mode=True, pipeline=_base_.val_pipeline))
-val_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='2d')
-test_evaluator = dict(_delete_=True, type='InfantPoseMetric', mode='2d',
+val_evaluator = dict(_delete_=True, type='PCKhAJPE', mode='2d')
+test_evaluator = dict(_delete_=True, type='PCKhAJPE', mode='2d',
                       outfile_prefix='work_dirs/infant3d/mini-rgbd-test_2d')

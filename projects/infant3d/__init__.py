@@ -7,7 +7,7 @@ checkpoint loading).
 import projects.core  # noqa: F401  (shared registrations)
 from .datasets import (MappedMocapDataset, MiniRGBDDataset, MpiInf3dhpDataset,
                        NormalizeKeypointsToBox)
-from .evaluation import InfantPoseMetric
+from .evaluation import PCKhAJPE
 
 __all__ = ['MappedMocapDataset', 'MiniRGBDDataset', 'MpiInf3dhpDataset',
-           'NormalizeKeypointsToBox', 'InfantPoseMetric']
+           'NormalizeKeypointsToBox', 'PCKhAJPE']

@@ -6,26 +6,43 @@ import json
 import numpy as np
 import pytest
 
-from projects.infant3d.evaluation import InfantPoseMetric, ajpe, joint_errors, pckh
+from projects.infant3d.evaluation import PCKhAJPE, ajpe, joint_errors, pckh
+
+
+def _offset(errors):
+    """Ground truth at 0 and predictions ``errors`` away along x: ``(N, K, 2)`` each."""
+    errors = np.asarray(errors, np.float64)
+    gt = np.zeros(errors.shape + (2, ))
+    pred = gt.copy()
+    pred[..., 0] = errors
+    return pred, gt
 
 
 def test_pckh_and_ajpe_by_hand():
-    errors = np.array([[1., 2.5], [3., 0.5]])
+    pred, gt = _offset([[1., 2.5], [3., 0.5]])
     visible = np.array([[1, 1], [1, 0]])
     head = np.array([2., 1.])
     # factor 1: frame 0 threshold 2 (1 yes, 2.5 no); frame 1 threshold 1 (3 no; 0.5 hidden)
-    pj, overall = pckh(errors, visible, head, 1.0)
+    pj, overall = pckh(pred, gt, visible, head, 1.0)
     np.testing.assert_allclose(pj, [0.5, 0.0])
-    assert overall == pytest.approx(1 / 3)
-    pj, overall = pckh(errors, visible, head, 2.0)  # thresholds 4 and 2
+    assert overall == pytest.approx(0.25)  # the mean over joints (MMPose's avg_acc)
+    pj, overall = pckh(pred, gt, visible, head, 2.0)  # thresholds 4 and 2
     np.testing.assert_allclose(pj, [0.5, 1.0])
-    assert overall == pytest.approx(2 / 3)
-    # an error equal to the threshold counts as correct (<=, the authors' code)
-    assert pckh(np.array([[2.]]), np.ones((1, 1)), np.array([2.]), 1.0)[1] == 1.0
-    pj, overall = ajpe(errors, visible)
+    assert overall == pytest.approx(0.75)
+    # the one rule: strictly below the threshold (MMPose's keypoint_pck_accuracy)
+    p1, g1 = _offset([[2., 1.999]])
+    np.testing.assert_allclose(pckh(p1, g1, np.ones((1, 2)), np.array([2.]), 1.0)[0], [0, 1])
+    # a joint never visible is NaN and left out of the mean
+    pj, overall = pckh(pred, gt, np.array([[1, 0], [1, 0]]), head, 2.0)
+    assert pj[0] == 0.5 and np.isnan(pj[1]) and overall == 0.5
+    pj, overall = ajpe(pred, gt, visible)
     np.testing.assert_allclose(pj, [2.0, 2.5])  # (1 + 3) / 2; 2.5 (0.5 is hidden)
     assert overall == pytest.approx(2.25)
     np.testing.assert_allclose(joint_errors([[[0, 0], [3, 4]]], [[[0, 0], [0, 0]]]), [[0, 5]])
+    with pytest.raises(ValueError, match='head_size'):
+        pckh(pred, gt, visible, np.ones(3), 1.0)
+    with pytest.raises(ValueError, match='visibility'):
+        ajpe(pred, gt, np.ones((2, 3)))
 
 
 def _sample_3d(pred, gt, head=None):
@@ -44,7 +61,7 @@ def test_metric_3d_is_root_relative_in_mm(tmp_path):
     gt += [0.5, -0.2, 3.0]  # absolute camera-frame position
     pred = gt - gt[6]  # a root-relative prediction ...
     pred[0, 2] += 0.012  # ... 12 mm off in one joint
-    m = InfantPoseMetric(mode='3d', outfile_prefix=str(tmp_path / 'r'))
+    m = PCKhAJPE(mode='3d', outfile_prefix=str(tmp_path / 'r'))
     m.dataset_meta = dict(keypoint_id2name={i: f'j{i}' for i in range(16)})
     m.process([], [_sample_3d(pred, gt, head=10.0)])
     out = m.compute_metrics(m.results)
@@ -56,13 +73,13 @@ def test_metric_3d_is_root_relative_in_mm(tmp_path):
     saved = json.load(open(tmp_path / 'r.3d.json'))
     assert saved['unit'] == 'mm' and saved['overall']['AJPE'] == pytest.approx(12 / 16)
     assert saved['root_rule'] == 'authors'
-    m = InfantPoseMetric(mode='3d', root_rule='recentre')
+    m = PCKhAJPE(mode='3d', root_rule='recentre')
     m.process([], [_sample_3d(pred, gt, head=10.0)])
     out = m.compute_metrics(m.results)
     assert out['AJPE'] == pytest.approx(12 / 15)  # the pelvis (root) is left out
     assert out['PCKh@1.0'] == pytest.approx(14 / 15)
     # without head sizes (MPI-INF-3DHP) only AJPE
-    m = InfantPoseMetric(mode='3d')
+    m = PCKhAJPE(mode='3d')
     m.process([], [_sample_3d(pred, gt)])
     assert set(m.compute_metrics(m.results)) >= {'AJPE'}
     assert not any(k.startswith('PCKh') for k in m.compute_metrics(m.results))
@@ -75,20 +92,20 @@ def test_metric_3d_root_rules_differ_when_the_pelvis_output_is_off():
     gt[:, 0] = np.arange(16) * 0.05
     gt += [0.1, 0.2, 2.5]
     pred = gt - gt[6]
-    pred[6] = [0., 0., 0.02]  # the pelvis output 20 mm off, every other joint exact
-    a = InfantPoseMetric(mode='3d')
+    pred[6] = [0., 0., 0.015]  # the pelvis output 15 mm off, every other joint exact
+    a = PCKhAJPE(mode='3d')
     a.process([], [_sample_3d(pred, gt, head=10.0)])
     out = a.compute_metrics(a.results)
-    assert out['AJPE'] == pytest.approx(20 / 16)
-    assert out['PCKh@1.0'] == pytest.approx(15 / 16)  # the pelvis: 20 mm > 10 mm
-    assert out['PCKh@2.0'] == 1.0  # 20 mm <= 2 x 10 mm
-    r = InfantPoseMetric(mode='3d', root_rule='recentre')
+    assert out['AJPE'] == pytest.approx(15 / 16)
+    assert out['PCKh@1.0'] == pytest.approx(15 / 16)  # the pelvis: 15 mm > 10 mm
+    assert out['PCKh@2.0'] == 1.0  # 15 mm < 2 x 10 mm
+    r = PCKhAJPE(mode='3d', root_rule='recentre')
     r.process([], [_sample_3d(pred, gt, head=10.0)])
     out = r.compute_metrics(r.results)
-    assert out['AJPE'] == pytest.approx(20.0)  # 15 joints, each 20 mm off after re-centring
-    assert out['PCKh@1.0'] == 0.0 and out['PCKh@2.0'] == 1.0  # 20 > 10, 20 <= 20
+    assert out['AJPE'] == pytest.approx(15.0)  # 15 joints, each 15 mm off after re-centring
+    assert out['PCKh@1.0'] == 0.0 and out['PCKh@2.0'] == 1.0  # 15 > 10, 15 < 20
     with pytest.raises(ValueError, match='root_rule'):
-        InfantPoseMetric(mode='3d', root_rule='x')
+        PCKhAJPE(mode='3d', root_rule='x')
 
 
 def test_metric_2d_uses_the_frame_head_size():
@@ -99,15 +116,15 @@ def test_metric_2d_uses_the_frame_head_size():
                     gt_instances=dict(keypoints=gt, keypoints_visible=np.ones((1, 16)),
                                       head_size=np.array([h])), img_path=f'{h}.png')
                for h in (10., 20.)]
-    m = InfantPoseMetric(mode='2d', factors=(1.0, 2.0))
+    m = PCKhAJPE(mode='2d', factors=(1.0, 2.0))
     m.process([], samples)
     out = m.compute_metrics(m.results)
-    # head 10: 15 > 10 (wrong), 15 <= 20 (right); head 20: right at both factors
+    # head 10: 15 > 10 (wrong), 15 < 20 (right); head 20: right at both factors
     assert out['PCKh@1.0'] == pytest.approx((12 + 16) / 32)
     assert out['PCKh@2.0'] == pytest.approx(1.0)
     assert out['AJPE'] == pytest.approx(15 * 4 / 16)
     with pytest.raises(ValueError, match='mode'):
-        InfantPoseMetric(mode='4d')
+        PCKhAJPE(mode='4d')
 
 
 def test_report_writes_table1(tmp_path):
@@ -141,4 +158,4 @@ def test_report_writes_table1(tmp_path):
     p = subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
                         str(tmp_path / 'o2'), f'x={bad}'], cwd=ROOT,
                        capture_output=True, text=True)
-    assert p.returncode != 0 and 'not an InfantPoseMetric result' in p.stderr
+    assert p.returncode != 0 and 'not a PCKhAJPE result' in p.stderr

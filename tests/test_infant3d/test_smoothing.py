@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from projects.infant3d.apis import jitter, smooth_tracks
+from projects.infant3d.apis import FramePose, jitter, smooth_track, smooth_tracks
 
 
 def test_jitter_by_hand():
@@ -20,27 +20,32 @@ def test_smoothing_keeps_polynomials_and_removes_noise():
     rng = np.random.default_rng(0)
     t = np.arange(40, dtype=float)
     truth = np.stack([0.05 * t ** 2, 2 * t], axis=-1)[:, None].repeat(3, axis=1)  # (40, 3, 2)
-    frames = [dict(keypoints_2d=truth[i].tolist(), keypoints_3d=None) for i in range(40)]
+    frames = [FramePose(frame=i, keypoints_2d=truth[i].copy()) for i in range(40)]
     out = smooth_tracks(frames, window=9, polyorder=2)
-    np.testing.assert_allclose([f['keypoints_2d'] for f in out], truth, atol=1e-9)
+    np.testing.assert_allclose([f.keypoints_2d for f in out], truth, atol=1e-9)
+    assert all(f.keypoints_3d is None for f in out)
+    np.testing.assert_allclose(smooth_track(truth, None, 9, 2), truth, atol=1e-9)
     noisy = truth + rng.normal(0, 2.0, truth.shape)
-    frames = [dict(keypoints_2d=noisy[i].tolist()) for i in range(40)]
-    smooth = np.array([f['keypoints_2d'] for f in smooth_tracks(frames, 9, 2,
-                                                                keys=('keypoints_2d', ))])
+    frames = [FramePose(frame=i, keypoints_2d=noisy[i].copy()) for i in range(40)]
+    smooth = np.array([f.keypoints_2d for f in smooth_tracks(frames, 9, 2,
+                                                             keys=('keypoints_2d', ))])
     assert jitter(smooth) < 0.3 * jitter(noisy)
     assert np.abs(smooth - truth).mean() < np.abs(noisy - truth).mean()
-    assert frames[0]['keypoints_2d'] == noisy[0].tolist()  # input untouched
+    np.testing.assert_array_equal(frames[0].keypoints_2d, noisy[0])  # input untouched
+    np.testing.assert_allclose(smooth_track(noisy, None, 9, 2), smooth)
 
 
 def test_smoothing_runs_over_gaps_separately():
-    frames = [dict(keypoints_2d=[[float(i % 2), 0.]]) for i in range(7)]
-    frames[3] = dict(keypoints_2d=None)
+    frames = [FramePose(frame=i, keypoints_2d=np.array([[float(i % 2), 0.]])) for i in range(7)]
+    frames[3] = FramePose(frame=3)
     out = smooth_tracks(frames, window=9, polyorder=1, keys=('keypoints_2d', ))
-    assert out[3]['keypoints_2d'] is None
+    assert out[3].keypoints_2d is None
     # runs of 3 frames: window 3, linear fit of 0, 1, 0 -> its mean 1/3 in the middle
-    assert out[1]['keypoints_2d'][0][0] == pytest.approx(1 / 3)
+    assert out[1].keypoints_2d[0][0] == pytest.approx(1 / 3)
     with pytest.raises(ValueError, match='odd'):
         smooth_tracks(frames, window=8)
+    with pytest.raises(ValueError, match='present'):
+        smooth_track(np.zeros((7, 1, 2)), np.ones(6, bool), 3, 1)
 
 
 def test_smoothing_effect_rows():

@@ -46,9 +46,9 @@ val_dataloader = dict(num_workers=0, persistent_workers=False, dataset=dict(
                     'flip_indices', 'raw_ann_info', 'skeleton_links'))]))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='AnimalCocoMetric', ann_file=data_root + 'annotations/mouse_pup_test.json',
+    dict(type='KeypointAP', ann_file=data_root + 'annotations/mouse_pup_test.json',
          score_mode='bbox', nms_mode='none', prefix='coco'),
-    dict(type='AnimalCocoMetric', ann_file=data_root + 'annotations/mouse_pup_test.json',
+    dict(type='KeypointAP', ann_file=data_root + 'annotations/mouse_pup_test.json',
          score_mode='bbox', nms_mode='none', oks_stddev=1.0, prefix='sleap')]
 test_evaluator = val_evaluator
 train_cfg = dict(max_iters=3, val_interval=3)

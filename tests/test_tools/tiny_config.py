@@ -38,9 +38,9 @@ val_dataloader = dict(num_workers=0, persistent_workers=False,
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='AnimalCocoMetric', ann_file=data_root + {ann!r}, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + {ann!r}, score_mode='bbox',
          nms_mode='none', prefix='coco'),
-    dict(type='AnimalCocoMetric', ann_file=data_root + {ann!r}, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + {ann!r}, score_mode='bbox',
          nms_mode='none', oks_stddev=1.0, prefix='sleap'),
 ]
 test_evaluator = val_evaluator

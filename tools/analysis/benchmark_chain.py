@@ -55,7 +55,7 @@ def main(argv=None):
     n, t0 = 0, time.perf_counter()
     for _ in range(args.repeats):
         for img in images:
-            for k, v in chain(img)['time'].items():
+            for k, v in chain(img).time.items():
                 stages[k] += v
             n += 1
     total = time.perf_counter() - t0

@@ -1,10 +1,10 @@
-"""Table 1 of Ellershaw et al. (2020) (Markdown and CSV) from InfantPoseMetric result files.
+"""Table 1 of Ellershaw et al. (2020) (Markdown and CSV) from PCKhAJPE result files.
 
     python tools/analysis/infant_report.py --out outputs/infant_table1 --paper \
         "Ours 2D=work_dirs/infant3d/mini-rgbd-test_2d.2d.json" \
         "Ours 3D=work_dirs/infant3d/mini-rgbd-test_3d.3d.json"
 
-A result file is what ``InfantPoseMetric(outfile_prefix=...)`` writes during
+A result file is what ``PCKhAJPE(outfile_prefix=...)`` writes during
 ``tools/test.py`` (the MINI-RGBD configs set it); ``--paper`` appends the paper's rows.
 """
 import argparse

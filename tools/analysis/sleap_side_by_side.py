@@ -28,7 +28,7 @@ PoseBridge's environment and calls that interpreter (on this same file) for the 
 Then, in this process and the same run, the PoseBridge checkpoint predicts the same frames
 with ``mmpose.apis.inference_bottomup`` at batch 1 (frames per second = ``n / t_n`` after one
 untimed warm-up frame; the model is loaded before), and both systems'
-predictions are scored by :class:`~projects.core.evaluation.AnimalCocoMetric` on the test
+predictions are scored by :class:`~projects.core.evaluation.KeypointAP` on the test
 annotation file twice: with the dataset's OKS sigmas and box areas (``coco/``; uniform 0.1 for
 honeybees) and with SLEAP's single stddev 1 over the keypoint box (``sleap/``), both with at
 most 100 detections per frame. A SLEAP keypoint that is not predicted (NaN) is written at
@@ -194,16 +194,16 @@ def posebridge_predict(args):
 
 
 def score(frames, args):
-    """AnimalCocoMetric at the dataset's sigmas and at SLEAP's stddev 1 (max 100 dets)."""
+    """KeypointAP at the dataset's sigmas and at SLEAP's stddev 1 (max 100 dets)."""
     import numpy as np
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    from projects.core.evaluation import AnimalCocoMetric
+    from projects.core.evaluation import KeypointAP
     with open(args.test_ann) as f:
         ids = {im['file_name']: im['id'] for im in json.load(f)['images']}
     meta = parse_pose_metainfo(dict(from_file=args.dataset_info))
     out = {}
     for prefix, kw in (('coco', {}), ('sleap', dict(oks_stddev=1.0))):
-        metric = AnimalCocoMetric(ann_file=args.test_ann, score_mode='bbox', nms_mode='none',
+        metric = KeypointAP(ann_file=args.test_ann, score_mode='bbox', nms_mode='none',
                                   max_dets=100, prefix=prefix, **kw)
         metric.dataset_meta = meta
         samples = []

@@ -2,7 +2,7 @@
 # the 13-node skeleton of clip.slp, nodes in sleap-io's skeleton order, edges as in the file
 # (every limb tip and the head hang off the thorax; both eyes off the head).
 # SemiMultiPose's fly OKS uses a single sigma^2 = 0.025, which is SLEAP's default `stddev`
-# (AnimalCocoMetric's `oks_stddev=0.025`); the per-keypoint sigmas below serve MMPose's
+# (KeypointAP's `oks_stddev=0.025`); the per-keypoint sigmas below serve MMPose's
 # CocoMetric and are the same value.
 dataset_info = dict(
     dataset_name='fly',

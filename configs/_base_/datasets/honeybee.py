@@ -3,7 +3,7 @@
 # spellings Torax / Rant / RAnt / Lant / LAnt onto these names.
 # OKS sigmas: no per-keypoint annotator study exists for bees; a uniform 0.1 is used for
 # MMPose's CocoMetric. The paper's single-sigma OKS (sigma^2 = 1) is the `oks_stddev` option of
-# posebridge's AnimalCocoMetric.
+# posebridge's KeypointAP.
 dataset_info = dict(
     dataset_name='honeybee',
     paper_info=dict(

@@ -1,6 +1,6 @@
 # Mouse pups (SemiMultiPose, Blau et al., section 5): three keypoints per pup. The data set is
 # unpublished; this definition lets configs and tests run on frames that users supply.
-# The paper's OKS uses a single sigma^2 = 1 (AnimalCocoMetric's `oks_stddev=1.0`).
+# The paper's OKS uses a single sigma^2 = 1 (KeypointAP's `oks_stddev=1.0`).
 dataset_info = dict(
     dataset_name='mouse_pup',
     paper_info=dict(

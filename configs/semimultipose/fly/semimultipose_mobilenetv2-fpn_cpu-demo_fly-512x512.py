@@ -71,13 +71,13 @@ val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_f
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', prefix='coco'),
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', oks_stddev=0.025, prefix='sleap'),
     # ten times looser: tells models apart before they reach the paper's precision (at 512x512
     # and stride 8, OKS 0.5 at stddev 0.025 needs about 3 input pixels per keypoint)
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', oks_stddev=0.25, prefix='sleap_loose'),
 ]
 test_evaluator = val_evaluator

@@ -131,9 +131,9 @@ test_dataloader = val_dataloader
 # OKS AP twice: MMPose's (dataset sigmas, file areas) and the paper's single-sigma OKS
 # (SLEAP's compute_oks, sigma^2 = 1 for bees).
 val_evaluator = [
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', prefix='coco'),
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', oks_stddev=1.0, prefix='sleap'),
 ]
 test_evaluator = val_evaluator

@@ -60,9 +60,9 @@ val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_f
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = [
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', prefix='coco'),
-    dict(type='AnimalCocoMetric', ann_file=data_root + test_ann, score_mode='bbox',
+    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
          nms_mode='none', oks_stddev=1.0, prefix='sleap'),
 ]
 test_evaluator = val_evaluator

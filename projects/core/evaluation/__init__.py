@@ -1,7 +1,7 @@
 from .functional import (compute_oks, keypoint_bbox_area, roc_auc, roc_curve,
                          threshold_sweep)
 from .labels_scoring import labels_to_coco, score_labels
-from .metrics import AnimalCocoMetric, ThresholdSweepMetric
+from .metrics import KeypointAP, ThresholdSweepMetric
 
 __all__ = ['compute_oks', 'keypoint_bbox_area', 'roc_auc', 'roc_curve', 'threshold_sweep',
-           'AnimalCocoMetric', 'ThresholdSweepMetric', 'labels_to_coco', 'score_labels']
+           'KeypointAP', 'ThresholdSweepMetric', 'labels_to_coco', 'score_labels']

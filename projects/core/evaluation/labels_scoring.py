@@ -55,7 +55,7 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
     Frames: every frame of ``gt_slp`` with user-labeled instances (or those among ``frames``); the
     predicted instances of the same frame indices are scored, nodes matched by name (the
     prediction may list them in another order or have more). Two OKS, as in the project's
-    configs (:class:`~projects.core.evaluation.AnimalCocoMetric`, at most ``max_dets``
+    configs (:class:`~projects.core.evaluation.KeypointAP`, at most ``max_dets``
     instances per frame, instance score = the predicted instance's score):
 
     * ``coco/``: COCO's OKS with per-node ``sigmas`` (default: 0.1 for every node) and the
@@ -82,7 +82,7 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
     """
     import sleap_io as sio
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    from .metrics import AnimalCocoMetric
+    from .metrics import KeypointAP
     for path in (gt_slp, pred_slp):
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path}: no such file')
@@ -129,7 +129,7 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
             keypoints=kpts, keypoint_scores=kscores.astype(np.float32), bbox_scores=scores)))
     out = dict(n_frames=len(frames), n_instances=len(coco['annotations']), n_predictions=n_pred)
     for prefix, kw in (('coco', {}), ('sleap', dict(oks_stddev=1.0))):
-        metric = AnimalCocoMetric(ann_file=ann_file, score_mode='bbox', nms_mode='none',
+        metric = KeypointAP(ann_file=ann_file, score_mode='bbox', nms_mode='none',
                                   max_dets=max_dets, prefix=prefix,
                                   outfile_prefix=osp.join(work_dir, prefix), **kw)
         metric.dataset_meta = meta

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from ..datasets.prediction_file import write_prediction_file
-from .chain import InfantPoseChain, frames_to_rows
+from .chain import FramePose, InfantPoseChain, frames_to_rows
 from .smoothing import consecutive_runs, jitter, smooth_tracks
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
@@ -52,7 +52,7 @@ def _imread(path: str) -> np.ndarray:
     return img
 
 
-def draw_2d(chain: InfantPoseChain, img: np.ndarray, frame: Dict) -> np.ndarray:
+def draw_2d(chain: InfantPoseChain, img: np.ndarray, frame: FramePose) -> np.ndarray:
     """The frame (BGR) with its box and 2D skeleton drawn by MMPose's visualizer."""
     from mmengine.structures import InstanceData
     from mmpose.structures import PoseDataSample
@@ -61,24 +61,24 @@ def draw_2d(chain: InfantPoseChain, img: np.ndarray, frame: Dict) -> np.ndarray:
     vis.set_dataset_meta(chain.pose2d.dataset_meta)
     sample = PoseDataSample()
     inst = InstanceData()
-    if frame.get('keypoints_2d') is not None:
-        inst.keypoints = np.asarray(frame['keypoints_2d'], np.float32)[None]
-        inst.keypoint_scores = np.asarray(frame['scores_2d'], np.float32)[None]
-        inst.bboxes = np.asarray(frame['bbox'], np.float32)[None]
+    if frame.keypoints_2d is not None:
+        inst.keypoints = np.asarray(frame.keypoints_2d, np.float32)[None]
+        inst.keypoint_scores = np.asarray(frame.scores_2d, np.float32)[None]
+        inst.bboxes = np.asarray(frame.bbox, np.float32)[None]
     sample.pred_instances = inst
     vis.add_datasample('frame', img[..., ::-1].copy(), data_sample=sample, draw_gt=False,
                        draw_bbox=True, kpt_thr=0.0, show=False)
     return vis.get_image()[..., ::-1]
 
 
-def plot_3d(frame: Dict, skeleton: Sequence[Tuple[int, int]], path: str,
+def plot_3d(keypoints_3d: np.ndarray, skeleton: Sequence[Tuple[int, int]], path: str,
             title: str = '') -> None:
-    """A 3D skeleton plot (PNG) of ``keypoints_3d`` (mm, pelvis-relative, camera axes; drawn
-    with y up and z away from the viewer)."""
+    """A 3D skeleton plot (PNG) of ``keypoints_3d`` ``(K, 3)`` (mm, pelvis-relative, camera
+    axes; drawn with y up and z away from the viewer)."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    kp = np.asarray(frame['keypoints_3d'], np.float64)
+    kp = np.asarray(keypoints_3d, np.float64)
     fig = plt.figure(figsize=(4, 4))
     ax = fig.add_subplot(projection='3d')
     xs, ys, zs = kp[:, 0], kp[:, 2], -kp[:, 1]
@@ -117,13 +117,11 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
     """
     os.makedirs(out_dir, exist_ok=True)
     frames_in, fps = read_frames(source)
-    frames: List[Dict] = []
+    frames: List[FramePose] = []
     for i, (name, img) in enumerate(frames_in):
         if max_frames is not None and i >= max_frames:
             break
-        fr = chain(img)
-        fr.update(frame=i, image=name)
-        frames.append(fr)
+        frames.append(chain(img, frame=i, image=name))
     raw = frames
     result = dict(joints=[chain.pose2d.dataset_meta['keypoint_id2name'][k]
                           for k in range(chain.num_keypoints)],
@@ -132,10 +130,10 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
     if smooth_window:
         frames = smooth_tracks(raw, smooth_window, polyorder)
         result['smoothing'] = dict(method='savgol', window=smooth_window, polyorder=polyorder)
-        result['raw'] = [dict(frame=f['frame'], keypoints_2d=f['keypoints_2d'],
-                              keypoints_3d=f['keypoints_3d']) for f in raw]
+        result['raw'] = [{k: v for k, v in f.to_dict().items()
+                          if k in ('frame', 'keypoints_2d', 'keypoints_3d')} for f in raw]
     result['jitter'] = track_jitter(raw, frames)
-    result['frames'] = frames
+    result['frames'] = [f.to_dict() for f in frames]
     write_prediction_file(result, osp.join(out_dir, 'predictions.json'))
     with open(osp.join(out_dir, 'predictions.csv'), 'w', newline='') as f:
         csv.writer(f).writerows(frames_to_rows(frames, result['joints']))
@@ -148,7 +146,7 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
             drawn = np.ascontiguousarray(draw_2d(chain, img, fr))
             if fps is None:
                 cv2.imwrite(osp.join(out_dir, 'overlay', osp.splitext(
-                    osp.basename(fr['image']))[0] + '.jpg'), drawn)
+                    osp.basename(fr.image))[0] + '.jpg'), drawn)
                 continue
             if writer is None:
                 h, w = drawn.shape[:2]
@@ -160,25 +158,26 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
     skeleton = chain.pose2d.dataset_meta.get('skeleton_links', [])
     os.makedirs(osp.join(out_dir, 'pose3d'), exist_ok=True)
     for fr in frames:
-        if fr.get('keypoints_3d') is None:
+        if fr.keypoints_3d is None:
             continue
-        if fr['frame'] == 0 or (plot_every and fr['frame'] % plot_every == 0):
-            plot_3d(fr, skeleton, osp.join(out_dir, 'pose3d', f'{fr["frame"]:05d}.png'),
-                    title=osp.basename(fr['image']))
+        if fr.frame == 0 or (plot_every and fr.frame % plot_every == 0):
+            plot_3d(fr.keypoints_3d, skeleton,
+                    osp.join(out_dir, 'pose3d', f'{fr.frame:05d}.png'),
+                    title=osp.basename(fr.image))
     return result
 
 
-def track_jitter(raw: Sequence[Dict], smoothed: Sequence[Dict]) -> Dict:
+def track_jitter(raw: Sequence[FramePose], smoothed: Sequence[FramePose]) -> Dict:
     """:func:`jitter` of the 2D (px) and 3D (mm) tracks before and after smoothing, over the
     longest run of consecutive frames with keypoints (None when shorter than 3 frames)."""
-    runs = consecutive_runs([f.get('keypoints_2d') is not None for f in raw])
+    runs = consecutive_runs([f.keypoints_2d is not None for f in raw])
     best = max(runs, key=lambda r: r.stop - r.start, default=slice(0, 0))
     out = {}
     for key in ('keypoints_2d', 'keypoints_3d'):
         if best.stop - best.start < 3:
             out[key] = None
             continue
-        out[key] = dict(raw=jitter(np.asarray([f[key] for f in raw[best]])),
-                        smoothed=jitter(np.asarray([f[key] for f in smoothed[best]])),
+        out[key] = dict(raw=jitter(np.stack([getattr(f, key) for f in raw[best]])),
+                        smoothed=jitter(np.stack([getattr(f, key) for f in smoothed[best]])),
                         frames=best.stop - best.start)
     return out

@@ -1,5 +1,5 @@
 """Temporal smoothing of keypoint tracks and the jitter it removes."""
-import copy
+import dataclasses
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -48,40 +48,74 @@ def consecutive_runs(valid: Sequence[bool]) -> List[slice]:
     return out
 
 
-def smooth_tracks(frames: Sequence[Dict], window: int = 9, polyorder: int = 2,
-                  keys: Sequence[str] = ('keypoints_2d', 'keypoints_3d')) -> List[Dict]:
+def smooth_track(track: np.ndarray, present: Optional[np.ndarray] = None, window: int = 9,
+                 polyorder: int = 2) -> np.ndarray:
     """Savitzky-Golay smoothing (SciPy's ``savgol_filter``) of every joint coordinate over
-    time, separately over each run of consecutive frames that have keypoints.
+    time, separately over each run of consecutive frames where the track is present.
 
     A run shorter than ``window`` is smoothed with the largest odd window that fits (left as
-    is when that is not larger than ``polyorder``). Scores, boxes and frames without keypoints
-    are unchanged. Returns new frame dicts (the input is not modified).
+    is when that is not larger than ``polyorder``).
 
     Args:
-        frames (Sequence[dict]): chain results in frame order (:class:`InfantPoseChain`).
+        track (np.ndarray): ``(T, K, D)`` keypoints of consecutive frames (any unit).
+        present (np.ndarray, optional): ``(T, )`` bool, frames that have keypoints (others
+            are returned unchanged and split the runs). All present if omitted.
         window (int): filter length in frames (odd). At 30 fps, 9 frames = 0.3 s.
+        polyorder (int): polynomial order (< window).
+
+    Returns:
+        np.ndarray: ``(T, K, D)`` float64, a new array.
+
+    Raises:
+        ValueError: an even window, ``polyorder >= window``, or ``present`` of another length.
+    """
+    from scipy.signal import savgol_filter
+    if window % 2 == 0 or polyorder >= window:
+        raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
+                         f'{polyorder}')
+    out = np.array(track, np.float64)
+    present = np.ones(len(out), bool) if present is None else np.asarray(present, bool)
+    if present.shape != (len(out), ):
+        raise ValueError(f'present {present.shape}: expected ({len(out)}, )')
+    for seg in consecutive_runs(present):
+        n = seg.stop - seg.start
+        w = min(window, n if n % 2 else n - 1)
+        if w > polyorder:
+            out[seg] = savgol_filter(out[seg], w, polyorder, axis=0, mode='interp')
+    return out
+
+
+def smooth_tracks(frames: Sequence, window: int = 9, polyorder: int = 2,
+                  keys: Sequence[str] = ('keypoints_2d', 'keypoints_3d')) -> List:
+    """:func:`smooth_track` of the chain's 2D and 3D tracks.
+
+    Scores, boxes and frames without keypoints are unchanged. Returns new
+    :class:`~projects.infant3d.apis.chain.FramePose` records (the input is not modified).
+
+    Args:
+        frames (Sequence[FramePose]): chain results in frame order.
+        window (int): filter length in frames (odd).
         polyorder (int): polynomial order (< window).
         keys (Sequence[str]): the fields to smooth, each ``(K, D)`` per frame.
 
     Raises:
         ValueError: an even window or ``polyorder >= window``.
     """
-    from scipy.signal import savgol_filter
     if window % 2 == 0 or polyorder >= window:
         raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
                          f'{polyorder}')
-    out = copy.deepcopy(list(frames))
+    out = [dataclasses.replace(f) for f in frames]
     for key in keys:
-        valid = [f.get(key) is not None for f in out]
-        for seg in consecutive_runs(valid):
-            n = seg.stop - seg.start
-            w = min(window, n if n % 2 else n - 1)
-            if w <= polyorder:
-                continue
-            track = np.asarray([out[i][key] for i in range(seg.start, seg.stop)], np.float64)
-            smooth = savgol_filter(track, w, polyorder, axis=0, mode='interp')
-            for j, i in enumerate(range(seg.start, seg.stop)):
-                out[i][key] = smooth[j].tolist()
+        present = np.array([getattr(f, key) is not None for f in frames], bool)
+        if not present.any():
+            continue
+        shape = np.shape(getattr(frames[int(np.argmax(present))], key))
+        track = np.zeros((len(frames), ) + shape)
+        track[present] = np.stack([getattr(f, key) for f in frames if getattr(f, key)
+                                   is not None])
+        smooth = smooth_track(track, present, window, polyorder)
+        for i in np.flatnonzero(present):
+            setattr(out[i], key, smooth[i])
     return out
 
 
@@ -107,11 +141,8 @@ def smoothing_effect(pred: np.ndarray, gt: np.ndarray, visible: np.ndarray,
     pred, gt = np.asarray(pred, np.float64), np.asarray(gt, np.float64)
     mask = np.asarray(visible) > 0
     rows = []
-    frames = [dict(keypoints_2d=p.tolist()) for p in pred]
     for w in (0, *windows):
-        track = pred if w == 0 else np.asarray(
-            [f['keypoints_2d'] for f in smooth_tracks(frames, w, polyorder,
-                                                      keys=('keypoints_2d', ))])
+        track = pred if w == 0 else smooth_track(pred, None, w, polyorder)
         err = np.linalg.norm(track - gt, axis=-1)[mask]
         rows.append(dict(window=w, jitter=jitter(track), jitter_labeled=jitter(track, mask),
                          gt_jitter=jitter(gt, mask),

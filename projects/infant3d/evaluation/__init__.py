@@ -1,4 +1,4 @@
 from .functional import ajpe, joint_errors, pckh, root_relative
-from .metrics import InfantPoseMetric, read_result
+from .metrics import PCKhAJPE, read_result
 
-__all__ = ['InfantPoseMetric', 'read_result', 'ajpe', 'joint_errors', 'pckh', 'root_relative']
+__all__ = ['PCKhAJPE', 'read_result', 'ajpe', 'joint_errors', 'pckh', 'root_relative']

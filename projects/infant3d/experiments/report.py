@@ -1,4 +1,4 @@
-"""Table 1 of Ellershaw et al. (2020) from InfantPoseMetric result files."""
+"""Table 1 of Ellershaw et al. (2020) from PCKhAJPE result files."""
 import csv
 import os.path as osp
 from typing import List, Sequence, Tuple
@@ -22,7 +22,7 @@ PAPER_TABLE1 = [
 def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = False,
            per_joint: bool = True) -> List[List]:
     """Write ``table1.md`` and ``table1.csv`` (model, PCKh@1.0 / %, PCKh@2.0 / %, AJPE and its
-    unit, frames, and for 3D rows the root rule of :class:`InfantPoseMetric`) and, with
+    unit, frames, and for 3D rows the root rule of :class:`PCKhAJPE`) and, with
     ``per_joint``, ``per_joint.csv`` (AJPE and PCKh of every joint).
 
     Args:

@@ -9,13 +9,13 @@ from mmengine.structures import InstanceData
 from projects.core.evaluation import ThresholdSweepMetric, roc_auc, roc_curve, threshold_sweep
 from projects.core.keypoints import keypoint_names
 
-# two instances, two keypoints; head sizes 10 and 20 -> PCKh@0.5 radii 5 and 10 px
+# two instances, two keypoints; head sizes 11 and 22 -> PCKh@0.5 radii 5.5 and 11 px
 PRED = np.array([[[3, 4], [10, 16]], [[6, 8], [1, 1]]], float)
 GT = np.array([[[0, 0], [10, 10]], [[0, 0], [0, 0]]], float)
 CONF = np.array([[0.9, 0.8], [0.3, 0.6]])
 PRESENT = np.array([[True, True], [True, False]])
-HEAD = np.array([10.0, 20.0])
-# distances 5 (correct), 6 (> 5: wrong), 10 (correct), keypoint absent (wrong)
+HEAD = np.array([11.0, 22.0])
+# distances 5 (correct), 6 (> 5.5: wrong), 10 (correct), keypoint absent (wrong)
 
 
 def test_counts_precision_recall_f1_by_hand():

@@ -4,7 +4,8 @@ Definitions (one prediction per keypoint per instance; keypoints with no counter
 evaluated network's definition are excluded from everything):
 
 * ``present``: the keypoint is annotated (visible flag > 0) in the ground truth;
-* ``correct``: present and ``||pred - gt|| <= pckh_thr * head_size`` (PCKh@0.5 by default);
+* ``correct``: present and ``||pred - gt|| < pckh_thr * head_size`` (PCKh@0.5 by default;
+  strictly below, the rule of MMPose's ``keypoint_pck_accuracy`` and of every PCKh here);
 * ``positive(t)``: the prediction's confidence is ``>= t``;
 * ``TP(t)`` = positive and correct;
 * ``FP(t)`` = positive and not correct (a wrong location, or a keypoint absent from the
@@ -142,7 +143,7 @@ def threshold_sweep(pred: np.ndarray, conf: np.ndarray, gt: np.ndarray, present:
 
     diff = pred - gt
     dist = np.linalg.norm(diff, axis=-1)
-    correct = present & (dist <= pckh_thr * head_size[:, None])
+    correct = present & (dist < pckh_thr * head_size[:, None])
     sel = np.broadcast_to(valid[None], (n, k))  # evaluated predictions
     c, ok, pres = conf[sel], correct[sel], present[sel]
     if thresholds is None:

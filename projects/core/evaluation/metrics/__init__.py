@@ -1,4 +1,4 @@
-from .animal_coco_metric import AnimalCocoMetric, summarize_keypoints
+from .keypoint_ap import KeypointAP, summarize_keypoints
 from .threshold_sweep_metric import ThresholdSweepMetric
 
-__all__ = ['AnimalCocoMetric', 'summarize_keypoints', 'ThresholdSweepMetric']
+__all__ = ['KeypointAP', 'summarize_keypoints', 'ThresholdSweepMetric']

@@ -1,3 +1,3 @@
-from .infant_pose_metric import InfantPoseMetric, read_result
+from .pckh_ajpe_metric import PCKhAJPE, read_result
 
-__all__ = ['InfantPoseMetric', 'read_result']
+__all__ = ['PCKhAJPE', 'read_result']

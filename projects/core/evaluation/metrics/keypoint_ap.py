@@ -13,7 +13,7 @@ from ..functional.oks import keypoint_bbox_area
 
 
 @METRICS.register_module()
-class AnimalCocoMetric(CocoMetric):
+class KeypointAP(CocoMetric):
     """MMPose's :class:`~mmpose.evaluation.CocoMetric` for frames with many animals.
 
     Two differences from the parent, both options:
@@ -84,7 +84,7 @@ class AnimalCocoMetric(CocoMetric):
         coco_eval.accumulate()
         stats = summarize_keypoints(coco_eval)
         MMLogger.get_current_instance().info(
-            'AnimalCocoMetric (max_dets=%d, %s): %s', self.max_dets,
+            'KeypointAP (max_dets=%d, %s): %s', self.max_dets,
             'dataset sigmas' if self.oks_stddev is None else f'SLEAP stddev={self.oks_stddev}',
             ', '.join(f'{k}={v:.4f}' for k, v in stats))
         return stats

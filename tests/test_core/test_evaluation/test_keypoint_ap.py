@@ -7,7 +7,7 @@ import pytest
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
 from projects.core.datasets.animal_datasets import HoneybeeDataset
-from projects.core.evaluation import AnimalCocoMetric
+from projects.core.evaluation import KeypointAP
 
 
 def bee(x, y):
@@ -47,10 +47,10 @@ def test_more_than_20_animals(tmp_path):
     gts = [bee(200 * (i % 5), 200 * (i // 5)) for i in range(25)]
     ann = tmp_path / 'gt.json'
     write_gt(ann, gts)
-    ours = evaluate(AnimalCocoMetric(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+    ours = evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
                                      outfile_prefix=str(tmp_path / 'a')), gts)
     assert ours['coco/AP'] == pytest.approx(1.0) and ours['coco/AR'] == pytest.approx(1.0)
-    capped = evaluate(AnimalCocoMetric(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+    capped = evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
                                        max_dets=20, outfile_prefix=str(tmp_path / 'b')), gts)
     assert capped['coco/AP'] == pytest.approx(81 / 101)
     assert capped['coco/AR'] == pytest.approx(20 / 25)
@@ -65,13 +65,13 @@ def test_single_sigma_oks_by_hand(tmp_path):
     pred = g + d / math.sqrt(2)
     ann = tmp_path / 'gt.json'
     write_gt(ann, [g], area=1.0)
-    res = evaluate(AnimalCocoMetric(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+    res = evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
                                     oks_stddev=1.0, prefix='sleap',
                                     outfile_prefix=str(tmp_path / 'a')), [pred])
     assert res['sleap/AP'] == pytest.approx(0.5)
     assert res['sleap/AP .5'] == pytest.approx(1.0) and res['sleap/AP .75'] == pytest.approx(0)
     # same prediction with the dataset sigmas (0.1) and the file's area (1.0): OKS ~ 0 -> AP 0
-    res = evaluate(AnimalCocoMetric(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+    res = evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
                                     outfile_prefix=str(tmp_path / 'b')), [pred])
     assert res['coco/AP'] == pytest.approx(0.0)
 
@@ -83,13 +83,13 @@ def test_dataset_sigmas_by_hand(tmp_path):
     d = math.sqrt(-math.log(0.87) * 800)
     ann = tmp_path / 'gt.json'
     write_gt(ann, [g])
-    res = evaluate(AnimalCocoMetric(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+    res = evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
                                     outfile_prefix=str(tmp_path / 'a')), [g + [d, 0]])
     assert res['coco/AP'] == pytest.approx(0.8)
 
 
 def test_bad_arguments():
     with pytest.raises(ValueError, match='max_dets'):
-        AnimalCocoMetric(max_dets=0)
+        KeypointAP(max_dets=0)
     with pytest.raises(ValueError, match='oks_stddev'):
-        AnimalCocoMetric(oks_stddev=0)
+        KeypointAP(oks_stddev=0)

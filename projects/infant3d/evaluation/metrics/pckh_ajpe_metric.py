@@ -17,7 +17,7 @@ def _fmt(factor: float) -> str:
 
 
 @METRICS.register_module()
-class InfantPoseMetric(BaseMetric):
+class PCKhAJPE(BaseMetric):
     """PCKh at several multiples of the head size and AJPE, per joint and overall.
 
     ``mode='2d'`` compares ``pred_instances.keypoints`` with ``gt_instances.keypoints``
@@ -36,6 +36,12 @@ class InfantPoseMetric(BaseMetric):
       root-relative MPJPE does. On the same predictions this reads lower PCKh and higher AJPE
       than ``'authors'`` (the issue's estimate for the paper's 65.20 % / 88.99 % / 28.47 mm:
       about 62.9 % / 88.3 % / 30.4 mm).
+
+    PCKh and AJPE are MMPose's ``keypoint_pck_accuracy`` and ``keypoint_epe`` per joint (see
+    :func:`~projects.infant3d.evaluation.functional.pckh`): a joint is correct when its error
+    is strictly below the threshold (MMPose's rule, also the threshold sweep's; the authors'
+    code writes ``<=``, which differs only on exact ties), and the overall PCKh and AJPE are
+    means over joints of the per-joint values (as MMPose's ``avg_acc`` and the authors' code).
 
     The rule is written into the JSON (``root_rule``) and shown by the report. A joint counts
     where the ground truth is visible. Frames without a head size (data sets that define none,
@@ -67,9 +73,9 @@ class InfantPoseMetric(BaseMetric):
                  outfile_prefix: Optional[str] = None, collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         if mode not in ('2d', '3d'):
-            raise ValueError(f"InfantPoseMetric mode {mode!r}: expected '2d' or '3d'")
+            raise ValueError(f"PCKhAJPE mode {mode!r}: expected '2d' or '3d'")
         if root_rule not in self.ROOT_RULES:
-            raise ValueError(f'InfantPoseMetric root_rule {root_rule!r}: expected one of '
+            raise ValueError(f'PCKhAJPE root_rule {root_rule!r}: expected one of '
                              f'{self.ROOT_RULES}')
         super().__init__(collect_device=collect_device, prefix=prefix or f'infant{mode}')
         self.mode = mode
@@ -108,23 +114,26 @@ class InfantPoseMetric(BaseMetric):
             name = ds.get('img_path') or ds.get('target_img_path')
             if isinstance(name, (list, tuple, np.ndarray)):
                 name = str(np.asarray(name).reshape(-1)[-1])
-            self.results.append(dict(errors=joint_errors(pred, gt)[0], visible=vis[0],
-                                     head_size=float(head[0]), image=str(name)))
+            self.results.append(dict(pred=pred[0], gt=gt[0], errors=joint_errors(pred, gt)[0],
+                                     visible=vis[0], head_size=float(head[0]),
+                                     image=str(name)))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        pred = np.stack([r['pred'] for r in results])
+        gt = np.stack([r['gt'] for r in results])
         errors = np.stack([r['errors'] for r in results])
         visible = np.stack([r['visible'] for r in results])
         heads = np.array([r['head_size'] for r in results])
         names = self.dataset_meta.get('keypoint_id2name', {}) if self.dataset_meta else {}
-        names = [names.get(k, str(k)) for k in range(errors.shape[1])]
+        names = [names.get(k, str(k)) for k in range(pred.shape[1])]
         out: Dict[str, float] = {}
         per_joint: Dict[str, list] = {}
         # PCKh only where every frame has a head size (MINI-RGBD; not MPI-INF-3DHP)
         for f in (self.factors if np.all(np.isfinite(heads)) else ()):
-            pj, overall = pckh(errors, visible, heads, f)
+            pj, overall = pckh(pred, gt, visible, heads, f)
             out[f'PCKh@{_fmt(f)}'] = overall
             per_joint[f'PCKh@{_fmt(f)}'] = pj.tolist()
-        pj, overall = ajpe(errors, visible)
+        pj, overall = ajpe(pred, gt, visible)
         out['AJPE'] = overall
         per_joint['AJPE'] = pj.tolist()
         flat = dict(out)
@@ -145,12 +154,12 @@ class InfantPoseMetric(BaseMetric):
 
 
 def read_result(path: str) -> dict:
-    """A JSON written by :class:`InfantPoseMetric` (``outfile_prefix``)."""
+    """A JSON written by :class:`PCKhAJPE` (``outfile_prefix``)."""
     if not osp.isfile(path):
-        raise FileNotFoundError(f'{path}: no such InfantPoseMetric result file')
+        raise FileNotFoundError(f'{path}: no such PCKhAJPE result file')
     with open(path) as f:
         data = json.load(f)
     for key in ('mode', 'overall', 'per_joint', 'joints'):
         if key not in data:
-            raise ValueError(f'{path}: no field {key!r}; not an InfantPoseMetric result')
+            raise ValueError(f'{path}: no field {key!r}; not a PCKhAJPE result')
     return data
