@@ -3,13 +3,8 @@
 # The recipe's changes are listed in its base.
 _base_ = ['./semimultipose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py']
 
-labeled_dataset = {{_base_.labeled_dataset}}
-train_dataloader = dict(
-    _delete_=True,
-    batch_size=2,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=labeled_dataset)
+# labeled frames only: the base's loader settings for one stream
+train_dataloader = dict(_base_.labeled_only_loader, _delete_=True, batch_size=2,
+                        dataset=_base_.labeled_dataset)
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.0, fl_start=240,
                      fu_start=None)]

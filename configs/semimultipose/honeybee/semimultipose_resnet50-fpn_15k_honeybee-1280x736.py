@@ -101,6 +101,11 @@ unlabeled_dataset = dict(type='UnlabeledFrameDataset', data_root=data_root,
                          metainfo=dict(from_file=dataset_info), ann_file=unlabeled_ann,
                          pipeline=unlabeled_pipeline)
 
+# the loader settings of one labeled stream (DirectPose, SemiMultiPose-labeled): children write
+# train_dataloader = dict(_base_.labeled_only_loader, _delete_=True, batch_size=..,
+#                         dataset=_base_.labeled_dataset)
+labeled_only_loader = dict(num_workers=2, persistent_workers=True,
+                           sampler=dict(type='InfiniteSampler', shuffle=True))
 # two streams in every batch: MMDetection's MultiSourceSampler over MMEngine's ConcatDataset
 train_dataloader = dict(
     batch_size=3,

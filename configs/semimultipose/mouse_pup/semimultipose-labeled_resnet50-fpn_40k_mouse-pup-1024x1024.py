@@ -2,13 +2,8 @@
 # (alpha * L_fl from iteration 8k, beta = 0, no unlabeled stream); batch 3 labeled frames.
 _base_ = ['./semimultipose_resnet50-fpn_40k_mouse-pup-1024x1024.py']
 
-labeled_dataset = {{_base_.labeled_dataset}}
-train_dataloader = dict(
-    _delete_=True,
-    batch_size=3,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    dataset=labeled_dataset)
+# labeled frames only: the base's loader settings for one stream
+train_dataloader = dict(_base_.labeled_only_loader, _delete_=True, batch_size=3,
+                        dataset=_base_.labeled_dataset)
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.0, fl_start=8000,
                      fu_start=None)]
