@@ -48,6 +48,12 @@ def consecutive_runs(valid: Sequence[bool]) -> List[slice]:
     return out
 
 
+def _check_window(window: int, polyorder: int) -> None:
+    if window % 2 == 0 or polyorder >= window:
+        raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
+                         f'{polyorder}')
+
+
 def smooth_track(track: np.ndarray, present: Optional[np.ndarray] = None, window: int = 9,
                  polyorder: int = 2) -> np.ndarray:
     """Savitzky-Golay smoothing (SciPy's ``savgol_filter``) of every joint coordinate over
@@ -70,9 +76,7 @@ def smooth_track(track: np.ndarray, present: Optional[np.ndarray] = None, window
         ValueError: an even window, ``polyorder >= window``, or ``present`` of another length.
     """
     from scipy.signal import savgol_filter
-    if window % 2 == 0 or polyorder >= window:
-        raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
-                         f'{polyorder}')
+    _check_window(window, polyorder)
     out = np.array(track, np.float64)
     present = np.ones(len(out), bool) if present is None else np.asarray(present, bool)
     if present.shape != (len(out), ):
@@ -101,9 +105,7 @@ def smooth_tracks(frames: Sequence, window: int = 9, polyorder: int = 2,
     Raises:
         ValueError: an even window or ``polyorder >= window``.
     """
-    if window % 2 == 0 or polyorder >= window:
-        raise ValueError(f'savgol window {window} must be odd and larger than polyorder '
-                         f'{polyorder}')
+    _check_window(window, polyorder)
     out = [dataclasses.replace(f) for f in frames]
     for key in keys:
         present = np.array([getattr(f, key) is not None for f in frames], bool)

@@ -114,14 +114,13 @@ class PCKhAJPE(BaseMetric):
             name = ds.get('img_path') or ds.get('target_img_path')
             if isinstance(name, (list, tuple, np.ndarray)):
                 name = str(np.asarray(name).reshape(-1)[-1])
-            self.results.append(dict(pred=pred[0], gt=gt[0], errors=joint_errors(pred, gt)[0],
-                                     visible=vis[0], head_size=float(head[0]),
-                                     image=str(name)))
+            self.results.append(dict(pred=pred[0], gt=gt[0], visible=vis[0],
+                                     head_size=float(head[0]), image=str(name)))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         pred = np.stack([r['pred'] for r in results])
         gt = np.stack([r['gt'] for r in results])
-        errors = np.stack([r['errors'] for r in results])
+        errors = joint_errors(pred, gt)  # (N, K), for the per-frame result file
         visible = np.stack([r['visible'] for r in results])
         heads = np.array([r['head_size'] for r in results])
         names = self.dataset_meta.get('keypoint_id2name', {}) if self.dataset_meta else {}
@@ -146,9 +145,9 @@ class PCKhAJPE(BaseMetric):
                       root_rule=self.root_rule if self.mode == '3d' else None,
                       factors=list(self.factors), overall=out, joints=names,
                       per_joint=per_joint, num_frames=len(results),
-                      frames=[dict(image=r['image'], errors=r['errors'].tolist(),
+                      frames=[dict(image=r['image'], errors=e.tolist(),
                                    visible=r['visible'].tolist(), head_size=r['head_size'])
-                              for r in results]),
+                              for r, e in zip(results, errors)]),
                  f'{self.outfile_prefix}.{self.mode}.json', indent=1)
         return flat
 
