@@ -20,6 +20,7 @@ TRIOS = [('honeybee', 'resnet50-fpn_15k_honeybee-1280x736'),
          ('honeybee', 'mobilenetv2-fpn_cpu-30min_honeybee-640x384'),
          ('fly', 'resnet50-fpn_15k_fly-1024x1024'),
          ('fly', 'mobilenetv2-fpn_cpu-demo_fly-512x512'),
+         ('fly', 'mobilenetv2-fpn_cpu-30min_fly-512x512'),
          ('mouse_pup', 'resnet50-fpn_40k_mouse-pup-1024x1024')]
 
 
@@ -67,6 +68,46 @@ def test_cpu_recipe_changes_only_what_it_says():
     assert rd.batch_size == dd.batch_size == 4 and rd.dataset.ann_file == dd.dataset.ann_file
     aff = [t for t in rd.dataset.pipeline if t.type == 'BottomupRandomAffine'][0]
     assert aff.rotate_factor == 180
+
+
+def test_fly_recipe_is_the_fly_demo_with_the_honeybee_recipe_changes():
+    """The fly recipe trio adds to the fly demo exactly what the honeybee recipe adds to the
+    honeybee demo (codec, B1 loss, fusion target), any rotation in all three streams and its own
+    schedule; data, model and optimiser are otherwise the fly demo's."""
+    def load(folder, name):
+        return Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', folder, name))
+
+    fly_demo = load('fly', 'semimultipose_mobilenetv2-fpn_cpu-demo_fly-512x512.py')
+    fly_rec = load('fly', 'semimultipose_mobilenetv2-fpn_cpu-30min_fly-512x512.py')
+    hb_demo = load('honeybee', 'semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py')
+    hb_rec = load('honeybee', 'semimultipose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py')
+
+    def added(rec, demo):
+        return {k: v for k, v in rec.items() if demo.get(k) != v}
+
+    assert added(fly_rec.model.head.decoder, fly_demo.model.head.decoder) == added(
+        hb_rec.model.head.decoder, hb_demo.model.head.decoder)
+    head_changes = added(fly_rec.model.head, fly_demo.model.head)
+    head_changes.pop('decoder')
+    hb_head = added(hb_rec.model.head, hb_demo.model.head)
+    hb_head.pop('decoder')
+    assert head_changes == hb_head and head_changes  # losses and fusion target
+    for key in ('backbone', 'neck'):
+        assert fly_rec.model[key] == fly_demo.model[key]
+    assert fly_rec.optim_wrapper == fly_demo.optim_wrapper
+    assert fly_rec.train_cfg.max_iters == fly_rec.param_scheduler[1].end == 1200
+    assert [(h.fl_start, h.fu_start) for h in fly_rec.custom_hooks] == [(160, 400)]
+    labeled, unlabeled = fly_rec.train_dataloader.dataset.datasets
+    demo_labeled, demo_unlabeled = fly_demo.train_dataloader.dataset.datasets
+    streams = [labeled] + list(unlabeled.datasets)
+    demo_streams = [demo_labeled] + list(demo_unlabeled.datasets)
+    for stream, demo_stream in zip(streams, demo_streams):
+        aff = [t for t in stream.pipeline if t.type == 'BottomupRandomAffine'][0]
+        demo_aff = [t for t in demo_stream.pipeline if t.type == 'BottomupRandomAffine'][0]
+        assert aff.rotate_factor == 180 and demo_aff.rotate_factor == 30
+        assert aff.scale_factor == demo_aff.scale_factor  # the second video keeps its zoom
+        stream = {k: v for k, v in stream.items() if k != 'pipeline'}
+        assert stream == {k: v for k, v in demo_stream.items() if k != 'pipeline'}
 
 
 def test_configs_found():

@@ -45,6 +45,19 @@ def test_configure_run_per_method():
     assert lab.ann_file == 'annotations/fly_train5-d1.json'
     assert unl.datasets[0].ann_file == 'annotations/fly_train5-d1_unlabeled.json'
     assert 'ann_file' not in unl.datasets[1] or not unl.datasets[1].ann_file  # the video
+    assert f.val_dataloader.dataset.ann_file == 'annotations/fly_test.json'  # the config's
+    # the random fly draws hold out their own frames: loaders and every evaluator read them
+    r = protocol.configure_run(_cfg('fly/semimultipose_mobilenetv2-fpn_cpu-30min_fly-512x512.py'),
+                               'semimultipose', 'rand40-d3', 600, 200, dataset='fly',
+                               test_split='rand40-d3_test')
+    lab, unl = r.train_dataloader.dataset.datasets
+    assert lab.ann_file == 'annotations/fly_rand40-d3.json'
+    assert unl.datasets[0].ann_file == 'annotations/fly_rand40-d3_unlabeled.json'
+    for loader in (r.val_dataloader, r.test_dataloader):
+        assert loader.dataset.ann_file == 'annotations/fly_rand40-d3_test.json'
+    assert len(r.val_evaluator) == len(r.test_evaluator) == 3
+    for ev in list(r.val_evaluator) + list(r.test_evaluator):
+        assert ev.ann_file == 'data/fly/annotations/fly_rand40-d3_test.json'
 
 
 def test_configure_run_finds_pieces_by_type_not_position():

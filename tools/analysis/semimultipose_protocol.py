@@ -17,6 +17,9 @@ Presets (all flags override a preset):
 * ``cpu``: honeybees, Train5 and Train25, five draws each, three methods, 600 iterations, AP
   every 200 (30 runs of about 4 minutes on a 2-core machine);
 * ``fly-cpu``: the fly clip, 5 labeled frames, draws 0-2, same schedule (9 runs);
+* ``--dataset fly --sizes rand40``: the paper's fly protocol, 40 labeled, 40 unlabeled and 20
+  held-out frames drawn at random over the whole clip per draw (``sleap2coco.py --name fly
+  --random 40 40 20 --draws 5``); each draw is tested on its own 20 frames;
 * ``gpu``: honeybees, Train5 / Train25 / Train135, the paper's 15k-iteration ResNet-50 configs,
   AP every 1000 iterations (pass ``--gpus N`` to train each run on N GPUs).
 
@@ -75,7 +78,10 @@ def main(argv=None):
     parser.add_argument('--preset', choices=sorted(PRESETS))
     parser.add_argument('--dataset', choices=sorted(INPUT))
     parser.add_argument('--methods', nargs='+', choices=protocol.METHODS)
-    parser.add_argument('--sizes', nargs='+', choices=['train5', 'train25', 'train_full'])
+    parser.add_argument('--sizes', nargs='+',
+                        choices=['train5', 'train25', 'train_full', 'rand40'],
+                        help='rand40: the fly clip drawn at random (sleap2coco.py --random '
+                        '40 40 20), each draw with its own held-out frames')
     parser.add_argument('--draws', nargs='+', type=int)
     parser.add_argument('--iters', type=int)
     parser.add_argument('--val-interval', type=int)
@@ -136,6 +142,8 @@ def main(argv=None):
     for size in sizes:
         for draw in (draws if size != 'train_full' else [0]):
             split = split_name(size, draw)
+            # random draws hold out their own frames (<split>_test.json)
+            test_split = f'{split}_test' if size.startswith('rand') else None
             init = args.init.format(split=split) if args.init else None
             if args.init_config:
                 init_cfg = args.init_config.format(method='directpose', dataset=dataset,
@@ -144,7 +152,7 @@ def main(argv=None):
                 init_batch = Config.fromfile(osp.join(ROOT, init_cfg)).train_dataloader.batch_size
                 run(init_cfg, init_work, args.init_iters, method='directpose', split=split,
                     max_iters=args.init_iters, val_interval=args.init_iters,
-                    labeled_batch=init_batch, dataset=dataset)
+                    labeled_batch=init_batch, dataset=dataset, test_split=test_split)
                 init = osp.join(init_work, f'iter_{args.init_iters}.pth')
                 init_curves[(size, draw)] = read_curve(init_work, args.metric)
             for seed in args.seeds:
@@ -155,7 +163,7 @@ def main(argv=None):
                     run(cfg, work, iters, method=method, split=split, max_iters=iters,
                         val_interval=val_interval, labeled_batch=labeled_batch,
                         dataset=dataset, init_checkpoint=init, finetune_lr=args.finetune_lr,
-                        seed=seed)
+                        seed=seed, test_split=test_split)
                     curve = read_curve(work, args.metric)
                     if suffix:
                         seed_curves[(method, size, draw, seed)] = curve

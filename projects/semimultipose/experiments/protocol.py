@@ -31,7 +31,7 @@ def _named(items, type_name: str, where: str) -> list:
 def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: int,
                   labeled_batch: int = 2, dataset: str = 'honeybee',
                   init_checkpoint: Optional[str] = None, finetune_lr: Optional[float] = None,
-                  seed: Optional[int] = None):
+                  seed: Optional[int] = None, test_split: Optional[str] = None):
     """Set one run's split files, schedule and batch in a loaded config, finding every piece
     by its type, never by its position in a list.
 
@@ -43,7 +43,10 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
       ``CosineAnnealingLR`` scheduler (the demo configs' decay) follow ``max_iters``;
     * the ``SemiMultiPoseHook`` switches the fusion terms on at 2/15 and 5/15 of ``max_iters``
       (the paper's 2k and 5k of 15k);
-    * the labeled-only methods see ``labeled_batch`` frames per batch.
+    * the labeled-only methods see ``labeled_batch`` frames per batch;
+    * with ``test_split`` (splits whose held-out frames change with the draw, e.g. the fly
+      clip's random 40 / 40 / 20 draws), the validation and test sets and every evaluator's
+      ``ann_file`` read ``annotations/<dataset>_<test_split>.json``.
 
     The fine-tune design (``init_checkpoint``; a departure from the paper's schedule, for
     short CPU runs): every method starts from the same trained DirectPose checkpoint
@@ -58,6 +61,7 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
         finetune_lr (float, optional): the constant learning rate of the fine-tune (needed
             with ``init_checkpoint``).
         seed (int, optional): ``randomness.seed`` of the run (``None``: the config's).
+        test_split (str, optional): the held-out split of this run (``None``: the config's).
 
     Returns:
         mmengine.Config: ``cfg``.
@@ -97,6 +101,18 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             hook.fl_start = 0 if init_checkpoint else round(FL_FRACTION * max_iters)
             if method == 'semimultipose':
                 hook.fu_start = 0 if init_checkpoint else round(FU_FRACTION * max_iters)
+    if test_split is not None:
+        test_ann = f'annotations/{dataset}_{test_split}.json'
+        for loader in ('val_dataloader', 'test_dataloader'):
+            if cfg.get(loader) is None:
+                raise ValueError(f'the config has no {loader} to read {test_ann}')
+            cfg[loader].dataset.ann_file = test_ann
+            root = cfg[loader].dataset.get('data_root', '')
+        for key in ('val_evaluator', 'test_evaluator'):
+            evaluators = cfg.get(key) or []
+            for ev in (evaluators if isinstance(evaluators, list) else [evaluators]):
+                if 'ann_file' in ev:
+                    ev.ann_file = osp.join(root, test_ann)
     if seed is not None:
         cfg.randomness = dict(cfg.get('randomness') or {}, seed=seed)
     if init_checkpoint is not None:

@@ -1,0 +1,10 @@
+# SemiMultiPose-labeled on the fly CPU recipe: alpha * L_fl from iteration 160 (2/15 of 1200),
+# beta = 0, no unlabeled stream; batch 2 labeled frames, as SemiMultiPose's labeled share. The
+# recipe's changes are listed in its base.
+_base_ = ['./semimultipose_mobilenetv2-fpn_cpu-30min_fly-512x512.py']
+
+# labeled frames only: the base's loader settings for one stream
+train_dataloader = dict(_base_.labeled_only_loader, _delete_=True, batch_size=2,
+                        dataset=_base_.labeled_dataset)
+custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.0, fl_start=160,
+                     fu_start=None)]
