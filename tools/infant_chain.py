@@ -1,4 +1,4 @@
-"""Infant 3D pose on an image, a folder of images or a video: detector -> 2D -> lifter.
+r"""Infant 3D pose on an image, a folder of images or a video: detector -> 2D -> lifter.
 
     python tools/infant_chain.py INPUT --out OUT_DIR \
         [--det-config C --det-checkpoint P] [--pose2d-config C --pose2d-checkpoint P] \

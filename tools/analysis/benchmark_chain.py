@@ -1,4 +1,4 @@
-"""Speed of the infant chain on CPU (or GPU): frames per second and each stage's share.
+r"""Speed of the infant chain on CPU (or GPU): frames per second and each stage's share.
 
     python tools/analysis/benchmark_chain.py [--frames DIR] [--repeats 3] [--device cpu] \
         [--det-config C --pose2d-config C --lifter-config C]

@@ -1,4 +1,4 @@
-"""Table 1 of Ellershaw et al. (2020) (Markdown and CSV) from PCKhAJPE result files.
+r"""Table 1 of Ellershaw et al. (2020) (Markdown and CSV) from PCKhAJPE result files.
 
     python tools/analysis/infant_report.py --out outputs/infant_table1 --paper \
         "Ours 2D=work_dirs/infant3d/mini-rgbd-test_2d.2d.json" \

@@ -1,4 +1,4 @@
-"""Learning curves: a metric against the number of labeled images, with and without transfer.
+r"""Learning curves: a metric against the number of labeled images, with and without transfer.
 
     python tools/analysis/learning_curve.py --out outputs/lc_bee \
         scratch=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py \

@@ -1,4 +1,4 @@
-"""Score a predicted SLEAP file against a labeled one (OKS AP, COCO's and SLEAP's).
+r"""Score a predicted SLEAP file against a labeled one (OKS AP, COCO's and SLEAP's).
 
     python tools/analysis/score_slp.py LABELS.slp PREDICTIONS.slp \
         [--dataset-info configs/_base_/datasets/honeybee.py] [--frames 1200:1500] \

@@ -1,4 +1,4 @@
-"""SemiMultiPose's protocol: methods x training-set sizes x draws -> Table 1, AP curves.
+r"""SemiMultiPose's protocol: methods x training-set sizes x draws -> Table 1, AP curves.
 
     python tools/analysis/semimultipose_protocol.py --preset cpu --out outputs/protocol
     python tools/analysis/semimultipose_protocol.py --preset fly-cpu --out outputs/protocol_fly

@@ -1,4 +1,4 @@
-"""Jitter and error of a model's keypoint tracks before and after temporal smoothing, on a
+r"""Jitter and error of a model's keypoint tracks before and after temporal smoothing, on a
 video with SLEAP ground truth for every frame (here: the two-fly clip in ../shared/data/fly).
 
     python tools/analysis/smoothing_effect.py CONFIG CHECKPOINT \

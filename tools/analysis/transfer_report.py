@@ -1,4 +1,4 @@
-"""Table 1, Figure 1 (ROC curves) and Figure 2 (confidence histograms) of Scott et al. 2024
+r"""Table 1, Figure 1 (ROC curves) and Figure 2 (confidence histograms) of Scott et al. 2024
 from the threshold-sweep results of several models.
 
     python tools/analysis/transfer_report.py --out outputs/transfer_report \

@@ -1,4 +1,4 @@
-"""Draw N random single-person MPII images (Scott et al. 2024: 1,000), split 95/5 into train and
+r"""Draw N random single-person MPII images (Scott et al. 2024: 1,000), split 95/5 into train and
 validation, and keep a disjoint test set.
 
     python tools/dataset_converters/mpii_subset.py data/mpii/annotations/mpii_train.json \

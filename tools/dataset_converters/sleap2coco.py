@@ -1,4 +1,4 @@
-"""SLEAP labels (.slp) and their video to COCO keypoint JSON plus extracted frames.
+r"""SLEAP labels (.slp) and their video to COCO keypoint JSON plus extracted frames.
 
     python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
         [--video ../shared/data/fly/clip.mp4] [--frames 0:1500:10] [--split all]

@@ -1,4 +1,4 @@
-"""Offline transfer: a checkpoint trained on one keypoint definition, re-shaped for a config.
+r"""Offline transfer: a checkpoint trained on one keypoint definition, re-shaped for a config.
 
     python tools/model_converters/transfer_checkpoint.py SOURCE.pth TARGET_CONFIG OUT.pth \
         [--mode reinit_head|reinit_final|copy_mapped] [--mapping fly_to_honeybee]

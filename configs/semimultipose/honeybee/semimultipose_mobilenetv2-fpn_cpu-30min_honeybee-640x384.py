@@ -21,45 +21,27 @@
 #     (fusion_shape='gaussian', drawn within 3 sigma like MMPose's unbiased Gaussian heatmaps),
 #     under the same cross-entropy as L_a (gamma 0: its optimum is the soft target itself).
 # The schedule of the fusion terms is the demo's scaled to 1800 iterations (L_fl from 2/15,
-# L_fu from 5/15); tools/analysis/semimultipose_protocol.py --finetune sets its own.
-_base_ = ['./semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py']
+# L_fu from 5/15); tools/analysis/semimultipose_protocol.py --init-config sets its own.
+# The values of the codec, loss, fusion-target and rotation changes live in
+# `configs/_base_/semimultipose_cpu_recipe.py`, which the fly recipe shares.
+_base_ = ['./semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py',
+          '../../_base_/semimultipose_cpu_recipe.py']
 
 max_iters = 1800
-input_size = (640, 384)
-codec = dict(type='DirectPoseLabel', input_size=input_size, heatmap_size=(80, 48),
-             keypoint_radius=1, box_margin=1, score_thr=0.05, nms_thr=0.5, nms_stddev=0.2,
-             center_radius=2,
-             # the recipe's changes to the demo's codec (B1 at stride 4: sizes in B1 cells)
-             keypoint_heatmap_scale=2, heatmap_sigma=1.5, subcell='dark', refine_radius=4.0,
-             refine_thr=0.1, max_candidates=300)
-model = dict(head=dict(
-    decoder=codec,
-    loss_keypoint=dict(type='DirectPoseFocalLoss', gamma=0.0, kappa=0.5, loss_weight=2.0),
-    fusion_shape='gaussian', fusion_sigma=1.5, fusion_radius=5,
-    loss_fusion=dict(type='DirectPoseFocalLoss', gamma=0.0, kappa=0.5, loss_weight=2.0)))
+codec = dict(_base_.codec, **_base_.recipe_codec_options)
+model = dict(head=dict(decoder=codec, **_base_.recipe_head_options))
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=240,
                      fu_start=600)]
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
-param_scheduler = [
-    dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0, end=50),
-    dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5),
-]
-geometric = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75, 1.25), rotate_factor=180, clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-]
+param_scheduler = [_base_.param_scheduler[0], dict(_base_.param_scheduler[1], end=max_iters)]
+affine = dict(_base_.affine, rotate_factor=_base_.recipe_rotate_factor)
+geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
-data_root = 'data/honeybee/'
-labeled_dataset = dict(type='HoneybeeDataset', data_root=data_root, data_mode='bottomup',
-                       ann_file='annotations/honeybee_train_full.json',
-                       data_prefix=dict(img='images/'), pipeline=train_pipeline)
-unlabeled_dataset = dict(type='UnlabeledFrameDataset', data_root=data_root,
-                         metainfo=dict(from_file='configs/_base_/datasets/honeybee.py'),
-                         ann_file='annotations/honeybee_train_full_unlabeled.json',
-                         pipeline=unlabeled_pipeline)
+# the train loader's list below is this file's own (a list in a child config replaces its base's
+# list, and holds this file's values before they are merged with the base): every stream in full
+labeled_dataset = dict(_base_.labeled_dataset, pipeline=train_pipeline)
+unlabeled_dataset = dict(_base_.unlabeled_dataset, pipeline=unlabeled_pipeline)
 train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
 default_hooks = dict(checkpoint=dict(interval=600))

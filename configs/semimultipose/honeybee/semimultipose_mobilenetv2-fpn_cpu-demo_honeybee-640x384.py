@@ -50,12 +50,10 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5),
 ]
 
-geometric = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-]
+# the random affine, named so that a child config can change one of its values
+affine = dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
+              scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True)
+geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
