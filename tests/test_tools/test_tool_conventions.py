@@ -79,3 +79,26 @@ def test_parse_named():
     for bad in (['noequals'], ['=path'], ['name='], ['a=1', 'a=2']):
         with pytest.raises(SystemExit):
             parse_named(bad, p)
+
+
+@pytest.mark.parametrize('path', TOOLS, ids=lambda p: osp.relpath(p, ROOT))
+def test_usage_keeps_its_line_continuations(path):
+    """A usage line continued with a backslash is shown in ``--help`` as it is typed: in a
+    plain (not raw) docstring Python joins ``\\`` + newline, and the printed command loses its
+    line breaks and backslashes."""
+    with open(path) as f:
+        src = f.read()
+    tree = ast.parse(src)
+    if not (tree.body and isinstance(tree.body[0], ast.Expr)
+            and isinstance(tree.body[0].value, ast.Constant)
+            and isinstance(tree.body[0].value.value, str)):
+        return
+    text = ast.get_source_segment(src, tree.body[0].value)
+    continued = re.findall(r'\\\n', text)
+    assert tree.body[0].value.value.count('\\\n') == len(continued), (
+        f'{osp.relpath(path, ROOT)}: make the module docstring raw (r""") or write \\\\')
+
+
+def test_line_continuation_rule_by_hand():
+    plain, raw = ast.parse('"""a \\\n b"""'), ast.parse('r"""a \\\n b"""')
+    assert plain.body[0].value.value == 'a  b' and raw.body[0].value.value == 'a \\\n b'
