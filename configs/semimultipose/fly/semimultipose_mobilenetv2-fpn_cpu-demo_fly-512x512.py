@@ -29,14 +29,8 @@ video_zoom = 1024 / 384
 video_affine = dict(affine, scale_factor=(0.75 * video_zoom, 1.25 * video_zoom))
 video_pipeline = [dict(type='LoadFrame'), video_affine,
                   dict(type='RandomFlip', direction='horizontal'), dict(type='PackPoseInputs')]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
-                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
-]
+val_pipeline = [dict(type='LoadImage'), dict(_base_.val_resize, input_size=input_size),
+                _base_.val_pack]
 labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
                        ann_file=labeled_ann, data_prefix=dict(img='images/'),
                        pipeline=train_pipeline)
@@ -53,14 +47,12 @@ train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_datase
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=test_ann,
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
+coco_ap = dict(_base_.coco_ap, ann_file=data_root + test_ann)
 val_evaluator = [
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', prefix='coco'),
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=0.025, prefix='sleap'),
+    coco_ap,
+    dict(coco_ap, oks_stddev=0.025, prefix='sleap'),
     # ten times looser: tells models apart before they reach the paper's precision (at 512x512
     # and stride 8, OKS 0.5 at stddev 0.025 needs about 3 input pixels per keypoint)
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=0.25, prefix='sleap_loose'),
+    dict(coco_ap, oks_stddev=0.25, prefix='sleap_loose'),
 ]
 test_evaluator = val_evaluator

@@ -21,45 +21,23 @@ unlabeled_ann = 'annotations/fly_train5-d0_unlabeled.json'
 unlabeled_video = '../shared/data/fly/centered_pair_low_quality.mp4'
 test_ann = 'annotations/fly_test.json'
 
-codec = dict(
-    type='DirectPoseLabel',
-    input_size=input_size,
-    heatmap_size=(input_size[0] // stride, input_size[1] // stride),
-    keypoint_radius=1,
-    box_margin=1,
-    score_thr=0.05,
-    nms_thr=0.5,
-    nms_stddev=0.2)
+codec = dict(_base_.codec, input_size=input_size,
+             heatmap_size=(input_size[0] // stride, input_size[1] // stride))
 model = dict(head=dict(num_keypoints=num_keypoints, decoder=codec))
 
-geometric = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-]
+affine = dict(_base_.affine, input_size=input_size)
+geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
 # the second video's frames are 384x384 against the clip's 1024x1024: its affine takes a region
 # 1024 / 384 times larger, so that its flies appear at the clip's size in the input
 video_zoom = 1024 / 384
-video_pipeline = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75 * video_zoom, 1.25 * video_zoom), rotate_factor=30,
-         clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-    dict(type='PackPoseInputs'),
-]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
-                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
-]
+video_affine = dict(affine, scale_factor=(0.75 * video_zoom, 1.25 * video_zoom))
+video_pipeline = [dict(type='LoadFrame'), video_affine,
+                  dict(type='RandomFlip', direction='horizontal'), dict(type='PackPoseInputs')]
+val_pipeline = [dict(type='LoadImage'), dict(_base_.val_resize, input_size=input_size),
+                _base_.val_pack]
 labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
                        ann_file=labeled_ann, data_prefix=dict(img='images/'),
                        pipeline=train_pipeline)
@@ -78,14 +56,12 @@ val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_f
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
 # the paper's fly OKS: a single sigma^2 = 0.025 (SLEAP's compute_oks)
+coco_ap = dict(_base_.coco_ap, ann_file=data_root + test_ann)
 val_evaluator = [
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', prefix='coco'),
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=0.025, prefix='sleap'),
+    coco_ap,
+    dict(coco_ap, oks_stddev=0.025, prefix='sleap'),
     # ten times looser: tells models apart before they reach the paper's precision (at 512x512
     # and stride 8, OKS 0.5 at stddev 0.025 needs about 3 input pixels per keypoint)
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=0.25, prefix='sleap_loose'),
+    dict(coco_ap, oks_stddev=0.25, prefix='sleap_loose'),
 ]
 test_evaluator = val_evaluator

@@ -15,14 +15,9 @@ input_size = (640, 384)
 stride = 8
 max_iters = 1000
 codec = dict(
-    type='DirectPoseLabel',
+    _base_.codec,
     input_size=input_size,
     heatmap_size=(input_size[0] // stride, input_size[1] // stride),
-    keypoint_radius=1,
-    box_margin=1,
-    score_thr=0.05,
-    nms_thr=0.5,
-    nms_stddev=0.2,
     # FCOS center sampling: offsets and box positives only near each bee's keypoint centroid,
     # which a network trained from scratch for a few minutes learns much faster than whole boxes
     center_radius=2)
@@ -50,21 +45,13 @@ param_scheduler = [
     dict(type='CosineAnnealingLR', by_epoch=False, begin=50, end=max_iters, eta_min=1e-5),
 ]
 
-# the random affine, named so that a child config can change one of its values
-affine = dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-              scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True)
+affine = dict(_base_.affine, input_size=input_size)
 geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
-                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
-]
+val_pipeline = [dict(type='LoadImage'), dict(_base_.val_resize, input_size=input_size),
+                _base_.val_pack]
 labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
                        ann_file=labeled_ann, data_prefix=dict(img='images/'),
                        pipeline=train_pipeline)

@@ -75,24 +75,22 @@ model = dict(
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=2000,
                      fu_start=5000)]
 
-# labeled and unlabeled frames get the same geometric augmentation; only labeled ones get targets
-geometric = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-]
+# labeled and unlabeled frames get the same geometric augmentation; only labeled ones get
+# targets. The pieces are named so that a child config changes one value and rebuilds the list
+# (e.g. `affine = dict(_base_.affine, input_size=input_size)`).
+affine = dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
+              scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True)
+geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
-                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
-]
+val_resize = dict(type='BottomupResize', input_size=input_size, size_factor=32,
+                  resize_mode='expand')
+val_pack = dict(type='PackPoseInputs',
+                meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
+                           'input_size', 'input_center', 'input_scale', 'flip',
+                           'flip_direction', 'flip_indices', 'raw_ann_info', 'skeleton_links'))
+val_pipeline = [dict(type='LoadImage'), val_resize, val_pack]
 
 labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
                        ann_file=labeled_ann, data_prefix=dict(img='images/'),
@@ -135,12 +133,9 @@ test_dataloader = val_dataloader
 
 # OKS AP twice: MMPose's (dataset sigmas, file areas) and the paper's single-sigma OKS
 # (SLEAP's compute_oks, sigma^2 = 1 for bees).
-val_evaluator = [
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', prefix='coco'),
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=1.0, prefix='sleap'),
-]
+coco_ap = dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
+               nms_mode='none', prefix='coco')
+val_evaluator = [coco_ap, dict(coco_ap, oks_stddev=1.0, prefix='sleap')]
 test_evaluator = val_evaluator
 
 default_hooks = dict(checkpoint=dict(save_best='coco/AP', rule='greater'))

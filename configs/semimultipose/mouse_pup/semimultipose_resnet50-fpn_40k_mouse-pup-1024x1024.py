@@ -17,37 +17,20 @@ labeled_ann = 'annotations/mouse_pup_train.json'
 unlabeled_dir = 'unlabeled/'
 test_ann = 'annotations/mouse_pup_test.json'
 
-codec = dict(
-    type='DirectPoseLabel',
-    input_size=input_size,
-    heatmap_size=(input_size[0] // stride, input_size[1] // stride),
-    keypoint_radius=1,
-    box_margin=1,
-    score_thr=0.05,
-    nms_thr=0.5,
-    nms_stddev=0.2)
+codec = dict(_base_.codec, input_size=input_size,
+             heatmap_size=(input_size[0] // stride, input_size[1] // stride))
 model = dict(head=dict(num_keypoints=num_keypoints, decoder=codec))
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=8000,
                      fu_start=15000)]
 train_cfg = dict(max_iters=max_iters)
 
-geometric = [
-    dict(type='LoadFrame'),
-    dict(type='BottomupRandomAffine', input_size=input_size, shift_factor=0.1,
-         scale_factor=(0.75, 1.25), rotate_factor=30, clip_border=True),
-    dict(type='RandomFlip', direction='horizontal'),
-]
+affine = dict(_base_.affine, input_size=input_size)
+geometric = [dict(type='LoadFrame'), affine, dict(type='RandomFlip', direction='horizontal')]
 train_pipeline = geometric + [dict(type='GenerateTarget', encoder=codec),
                               dict(type='PackPoseInputs')]
 unlabeled_pipeline = geometric + [dict(type='PackPoseInputs')]
-val_pipeline = [
-    dict(type='LoadImage'),
-    dict(type='BottomupResize', input_size=input_size, size_factor=32, resize_mode='expand'),
-    dict(type='PackPoseInputs',
-         meta_keys=('id', 'img_id', 'img_path', 'crowd_index', 'ori_shape', 'img_shape',
-                    'input_size', 'input_center', 'input_scale', 'flip', 'flip_direction',
-                    'flip_indices', 'raw_ann_info', 'skeleton_links')),
-]
+val_pipeline = [dict(type='LoadImage'), dict(_base_.val_resize, input_size=input_size),
+                _base_.val_pack]
 labeled_dataset = dict(type=dataset_type, data_root=data_root, data_mode='bottomup',
                        ann_file=labeled_ann, data_prefix=dict(img='images/'),
                        pipeline=train_pipeline)
@@ -59,10 +42,6 @@ train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_datase
 val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=test_ann,
                                    pipeline=val_pipeline))
 test_dataloader = val_dataloader
-val_evaluator = [
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', prefix='coco'),
-    dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
-         nms_mode='none', oks_stddev=1.0, prefix='sleap'),
-]
+coco_ap = dict(_base_.coco_ap, ann_file=data_root + test_ann)
+val_evaluator = [coco_ap, dict(coco_ap, oks_stddev=1.0, prefix='sleap')]
 test_evaluator = val_evaluator
