@@ -155,3 +155,32 @@ def test_seed_noise_and_report_with_init(tmp_path):
     assert '| Starting checkpoint (fine-tune design) | 0.250 +- 0.000 (n=1) |' in md
     assert '| SemiMultiPose | +0.040 +- 0.000 (n=1) |' in md
     assert list(csv.reader(open(paths['paired_csv'])))[1][:3] == ['semimultipose', 'train5', '1']
+
+
+def test_configure_run_sensitivity_beta_and_unlabeled_batch():
+    """--beta / --unlabeled-batch change the SemiMultiPose arm only (departures from the
+    paper's beta = 0.1 and 2 labeled + 1 unlabeled frames per batch)."""
+    smp = protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
+                                 'train5-d0', 200, 100, init_checkpoint='a.pth',
+                                 finetune_lr=2e-4, beta=1.0, unlabeled_batch=3)
+    hook = [h for h in smp.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
+    assert hook.beta == 1.0 and hook.alpha == 0.01 and hook.fu_start == 0
+    loader = smp.train_dataloader
+    assert loader.sampler.source_ratio == [2, 3]  # the config's 2 labeled, now 3 unlabeled
+    assert loader.sampler.batch_size == loader.batch_size == 5
+    plain = protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
+                                   'train5-d0', 200, 100)
+    assert plain.train_dataloader.sampler.source_ratio == [2, 1]
+    assert [h.beta for h in plain.custom_hooks if h.type == 'SemiMultiPoseHook'] == [0.1]
+    for m in ('directpose', 'semimultipose-labeled'):
+        kw = dict(init_checkpoint='a.pth', finetune_lr=2e-4)
+        a = protocol.configure_run(_cfg(HONEYBEE.format(m)), m, 'train5-d0', 200, 100, **kw)
+        b = protocol.configure_run(_cfg(HONEYBEE.format(m)), m, 'train5-d0', 200, 100,
+                                   beta=1.0, unlabeled_batch=3, **kw)
+        assert a.to_dict() == b.to_dict()
+    with pytest.raises(ValueError, match='beta must be >= 0'):
+        protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
+                               'train5-d0', 10, 10, beta=-1)
+    with pytest.raises(ValueError, match='unlabeled_batch must be >= 1'):
+        protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
+                               'train5-d0', 10, 10, unlabeled_batch=0)

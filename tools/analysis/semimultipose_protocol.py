@@ -38,6 +38,17 @@ the arms with further seeds (work dirs ``<method>/<split>-s<seed>``) to measure 
 
 (``--init-config`` fills ``{method}`` with ``directpose``.)
 
+Sensitivity checks (departures from the paper): ``--beta`` and ``--unlabeled-batch`` change only
+the SemiMultiPose arm, so a check trains only that arm: from the first study's starting
+checkpoints (``--init``), into its own ``--out`` that links the first study's other arms
+(finished runs are skipped), paired with them by draw::
+
+    mkdir -p outputs/finetune_beta1 && for m in init directpose semimultipose-labeled; do
+        ln -s ../finetune/$m outputs/finetune_beta1/$m; done
+    python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
+        --config "$P" --init 'outputs/finetune/init/{split}/iter_600.pth' --iters 200 \
+        --val-interval 100 --finetune-lr 2e-4 --beta 1.0 --out outputs/finetune_beta1
+
 The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) and
 ``tools/dataset_converters/sleap2coco.py --name fly --test-frames ... --pool-frames ...`` (fly).
 """
@@ -102,6 +113,12 @@ def main(argv=None):
     parser.add_argument('--seeds', nargs='+', type=int, default=[0],
                         help='seeds of the method runs; the first one is the main table, the '
                         'others (work dirs <method>/<split>-s<seed>) the run-to-run noise')
+    parser.add_argument('--beta', type=float,
+                        help='sensitivity check: SemiMultiPose\'s L_fu weight (paper 0.1; a '
+                        'departure from the paper); the other methods are unchanged')
+    parser.add_argument('--unlabeled-batch', type=int,
+                        help='sensitivity check: SemiMultiPose\'s unlabeled frames per batch '
+                        'beside its labeled share (paper 1); the other methods are unchanged')
     parser.add_argument('--gpus', type=int, default=0, help='> 1: tools/dist_train.sh')
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
@@ -163,7 +180,8 @@ def main(argv=None):
                     run(cfg, work, iters, method=method, split=split, max_iters=iters,
                         val_interval=val_interval, labeled_batch=labeled_batch,
                         dataset=dataset, init_checkpoint=init, finetune_lr=args.finetune_lr,
-                        seed=seed, test_split=test_split)
+                        seed=seed, test_split=test_split, beta=args.beta,
+                        unlabeled_batch=args.unlabeled_batch)
                     curve = read_curve(work, args.metric)
                     if suffix:
                         seed_curves[(method, size, draw, seed)] = curve

@@ -31,7 +31,8 @@ def _named(items, type_name: str, where: str) -> list:
 def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: int,
                   labeled_batch: int = 2, dataset: str = 'honeybee',
                   init_checkpoint: Optional[str] = None, finetune_lr: Optional[float] = None,
-                  seed: Optional[int] = None, test_split: Optional[str] = None):
+                  seed: Optional[int] = None, test_split: Optional[str] = None,
+                  beta: Optional[float] = None, unlabeled_batch: Optional[int] = None):
     """Set one run's split files, schedule and batch in a loaded config, finding every piece
     by its type, never by its position in a list.
 
@@ -46,7 +47,13 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
     * the labeled-only methods see ``labeled_batch`` frames per batch;
     * with ``test_split`` (splits whose held-out frames change with the draw, e.g. the fly
       clip's random 40 / 40 / 20 draws), the validation and test sets and every evaluator's
-      ``ann_file`` read ``annotations/<dataset>_<test_split>.json``.
+      ``ann_file`` read ``annotations/<dataset>_<test_split>.json``;
+    * sensitivity checks (departures from the paper, SemiMultiPose only; the other methods
+      are left as they are, so their runs can be shared): ``beta`` replaces the weight of
+      L_fu in eq. 10 (paper: 0.1), ``unlabeled_batch`` the number of unlabeled frames per
+      batch (the ``MultiSourceSampler``'s ``source_ratio`` becomes ``[labeled, unlabeled]``
+      with the config's labeled share, and the batch their sum; paper: 2 labeled + 1
+      unlabeled).
 
     The fine-tune design (``init_checkpoint``; a departure from the paper's schedule, for
     short CPU runs): every method starts from the same trained DirectPose checkpoint
@@ -62,16 +69,24 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             with ``init_checkpoint``).
         seed (int, optional): ``randomness.seed`` of the run (``None``: the config's).
         test_split (str, optional): the held-out split of this run (``None``: the config's).
+        beta (float, optional): SemiMultiPose's L_fu weight (``None``: the config's).
+        unlabeled_batch (int, optional): SemiMultiPose's unlabeled frames per batch
+            (``None``: the config's).
 
     Returns:
         mmengine.Config: ``cfg``.
 
     Raises:
-        ValueError: an unknown method, the config lacks a piece named above, or
-            ``init_checkpoint`` without ``finetune_lr``.
+        ValueError: an unknown method, the config lacks a piece named above,
+            ``init_checkpoint`` without ``finetune_lr``, a negative ``beta`` or an
+            ``unlabeled_batch`` below 1.
     """
     if method not in METHODS:
         raise ValueError(f'unknown method {method!r}; choose from {METHODS}')
+    if beta is not None and beta < 0:
+        raise ValueError(f'beta must be >= 0, got {beta}')
+    if unlabeled_batch is not None and unlabeled_batch < 1:
+        raise ValueError(f'unlabeled_batch must be >= 1, got {unlabeled_batch}')
     if init_checkpoint is not None and not finetune_lr:
         raise ValueError('a fine-tune from init_checkpoint needs finetune_lr')
     ann = f'annotations/{dataset}_{split}.json'
@@ -94,6 +109,15 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             raise ValueError('the SemiMultiPose config has no UnlabeledFrameDataset with an '
                              'ann_file in train_dataloader')
         unlabeled[0].ann_file = unl
+        if unlabeled_batch is not None:
+            loader = cfg.train_dataloader
+            sampler = loader.get('sampler') or {}
+            if 'source_ratio' not in sampler:
+                raise ValueError('unlabeled_batch needs a MultiSourceSampler with a '
+                                 'source_ratio in train_dataloader.sampler')
+            n_lab = sampler.source_ratio[0]
+            sampler.source_ratio = [n_lab, unlabeled_batch]
+            sampler.batch_size = loader.batch_size = n_lab + unlabeled_batch
     else:
         cfg.train_dataloader.batch_size = labeled_batch
     if method != 'directpose':
@@ -101,6 +125,8 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             hook.fl_start = 0 if init_checkpoint else round(FL_FRACTION * max_iters)
             if method == 'semimultipose':
                 hook.fu_start = 0 if init_checkpoint else round(FU_FRACTION * max_iters)
+                if beta is not None:
+                    hook.beta = beta
     if test_split is not None:
         test_ann = f'annotations/{dataset}_{test_split}.json'
         for loader in ('val_dataloader', 'test_dataloader'):
