@@ -30,6 +30,9 @@ def test_configure_run_per_method():
     d = protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose', 'train25-d0',
                                600, 200)
     assert d.train_dataloader.batch_size == 2
+    own = protocol.configure_run(_cfg(HONEYBEE.format('directpose')), 'directpose',
+                                 'train25-d0', 600, 200, labeled_batch=None)
+    assert own.train_dataloader.batch_size == 4  # the demo DirectPose config's own batch
     assert d.train_dataloader.dataset.ann_file == 'annotations/honeybee_train25-d0.json'
     hook = [h for h in d.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
     assert hook.fl_start is None and hook.fu_start is None  # untouched: alpha = beta = 0

@@ -98,7 +98,3 @@ def test_usage_keeps_its_line_continuations(path):
     assert tree.body[0].value.value.count('\\\n') == len(continued), (
         f'{osp.relpath(path, ROOT)}: make the module docstring raw (r""") or write \\\\')
 
-
-def test_line_continuation_rule_by_hand():
-    plain, raw = ast.parse('"""a \\\n b"""'), ast.parse('r"""a \\\n b"""')
-    assert plain.body[0].value.value == 'a  b' and raw.body[0].value.value == 'a \\\n b'

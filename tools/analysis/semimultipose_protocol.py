@@ -166,10 +166,9 @@ def main(argv=None):
                 init_cfg = args.init_config.format(method='directpose', dataset=dataset,
                                                    size=size_name)
                 init_work = osp.join(args.out, 'init', split)
-                init_batch = Config.fromfile(osp.join(ROOT, init_cfg)).train_dataloader.batch_size
                 run(init_cfg, init_work, args.init_iters, method='directpose', split=split,
                     max_iters=args.init_iters, val_interval=args.init_iters,
-                    labeled_batch=init_batch, dataset=dataset, test_split=test_split)
+                    labeled_batch=None, dataset=dataset, test_split=test_split)
                 init = osp.join(init_work, f'iter_{args.init_iters}.pth')
                 init_curves[(size, draw)] = read_curve(init_work, args.metric)
             for seed in args.seeds:

@@ -29,7 +29,7 @@ def _named(items, type_name: str, where: str) -> list:
 
 
 def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: int,
-                  labeled_batch: int = 2, dataset: str = 'honeybee',
+                  labeled_batch: Optional[int] = 2, dataset: str = 'honeybee',
                   init_checkpoint: Optional[str] = None, finetune_lr: Optional[float] = None,
                   seed: Optional[int] = None, test_split: Optional[str] = None,
                   beta: Optional[float] = None, unlabeled_batch: Optional[int] = None):
@@ -44,7 +44,8 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
       ``CosineAnnealingLR`` scheduler (the demo configs' decay) follow ``max_iters``;
     * the ``SemiMultiPoseHook`` switches the fusion terms on at 2/15 and 5/15 of ``max_iters``
       (the paper's 2k and 5k of 15k);
-    * the labeled-only methods see ``labeled_batch`` frames per batch;
+    * the labeled-only methods see ``labeled_batch`` frames per batch (``None``: the
+      config's own batch);
     * with ``test_split`` (splits whose held-out frames change with the draw, e.g. the fly
       clip's random 40 / 40 / 20 draws), the validation and test sets and every evaluator's
       ``ann_file`` read ``annotations/<dataset>_<test_split>.json``;
@@ -118,7 +119,7 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
             n_lab = sampler.source_ratio[0]
             sampler.source_ratio = [n_lab, unlabeled_batch]
             sampler.batch_size = loader.batch_size = n_lab + unlabeled_batch
-    else:
+    elif labeled_batch is not None:
         cfg.train_dataloader.batch_size = labeled_batch
     if method != 'directpose':
         for hook in _named(cfg.custom_hooks, 'SemiMultiPoseHook', 'custom_hooks'):
