@@ -187,3 +187,33 @@ def test_configure_run_sensitivity_beta_and_unlabeled_batch():
     with pytest.raises(ValueError, match='unlabeled_batch must be >= 1'):
         protocol.configure_run(_cfg(HONEYBEE.format('semimultipose')), 'semimultipose',
                                'train5-d0', 10, 10, unlabeled_batch=0)
+
+
+def test_paired_curve_by_hand(tmp_path):
+    """Paired differences at every validated iteration (only iterations both runs of a draw
+    have; a draw without a DirectPose run is left out)."""
+    curves = {('directpose', 'rand40', 0): [(100, 0.50), (200, 0.60)],
+              ('directpose', 'rand40', 1): [(100, 0.40), (200, 0.70)],
+              ('semimultipose', 'rand40', 0): [(100, 0.30), (200, 0.65)],
+              ('semimultipose', 'rand40', 1): [(100, 0.35), (200, 0.80)],
+              ('semimultipose', 'rand40', 2): [(100, 0.90), (200, 0.90)]}
+    md, rows = protocol.paired_curve(curves, ['directpose', 'semimultipose'], ['rand40'])
+    # at 100: -0.20 and -0.05 -> mean -0.125, SE = sd / sqrt(2) = 0.1061 / 1.414 = 0.075
+    # at 200: +0.05 and +0.10 -> mean +0.075, SE 0.025, both above zero
+    assert '| SemiMultiPose | rand40 | 100 | -0.125 +- 0.075 (0/2 > 0) |' in md
+    assert '| SemiMultiPose | rand40 | 200 | +0.075 +- 0.025 (2/2 > 0) |' in md
+    assert [r[:5] for r in rows[1:]] == [['semimultipose', 'rand40', '100', '2', '0'],
+                                         ['semimultipose', 'rand40', '200', '2', '2']]
+    assert float(rows[1][5]) == pytest.approx(-0.125) and float(rows[2][6]) == pytest.approx(0.025)
+    paths = protocol.write_report(str(tmp_path), curves, ['directpose', 'semimultipose'],
+                                  ['rand40'], seed_curves={
+                                      ('directpose', 'rand40', 0, 5): [(200, 0.62)],
+                                      ('semimultipose', 'rand40', 0, 5): [(200, 0.61)]},
+                                  first_seed=4)
+    md = open(paths['markdown']).read()
+    assert '| SemiMultiPose | rand40 | 200 | +0.075 +- 0.025 (2/2 > 0) |' in md
+    assert 'seed 4 is the run above' in md
+    # the seed table pairs seed 4 (0.60 / 0.65) and seed 5 (0.62 / 0.61): +0.05, -0.01
+    assert '| SemiMultiPose | rand40-d0 | 2 | 0.650, 0.610 |' in md
+    assert list(csv.reader(open(paths['paired_curve_csv'])))[2][:3] == [
+        'semimultipose', 'rand40', '200']

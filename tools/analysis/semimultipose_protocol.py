@@ -9,8 +9,12 @@ Each run is ``tools/train.py`` (``tools/dist_train.sh CONFIG GPUS`` with ``--gpu
 config of ``configs/semimultipose/`` with the split's files, evaluating on the held-out frames
 every ``--val-interval`` iterations; runs go one after another. A run whose final checkpoint
 exists is not repeated (the protocol can be stopped and started again; an interrupted run
-resumes from its last checkpoint). Finally ``table1.md``, ``table1.csv`` and
-``curve_<size>.png`` (AP against iteration, mean +- standard error over draws) are written.
+resumes from its last checkpoint; a run asked for more iterations than it has resumes from its
+last checkpoint and goes on, so a fine-tune study, whose learning rate is constant, can be
+lengthened: copy its ``--out`` and rerun with a larger ``--iters``). Finally ``table1.md``,
+``table1.csv``, ``paired.csv``, ``paired_curve.csv`` (every method minus DirectPose, paired by
+draw, at each validated iteration) and ``curve_<size>.png`` (AP against iteration, mean +-
+standard error over draws, and the paired differences beside it) are written.
 
 Presets (all flags override a preset):
 
@@ -188,10 +192,10 @@ def main(argv=None):
                         curves[(method, size, draw)] = curve
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric,
                                   dataset=dataset, seed_curves=seed_curves,
-                                  init_curves=init_curves)
+                                  init_curves=init_curves, first_seed=args.seeds[0])
     print(open(paths['markdown']).read())
     for k, v in paths.items():
-        print(f'{k:14s} {v}')
+        print(f'{k:16s} {v}')
 
 
 if __name__ == '__main__':

@@ -209,6 +209,49 @@ def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequen
     return markdown_table(header, table), rows
 
 
+def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
+                 methods: Sequence[str], splits: Sequence[str], baseline: str = 'directpose'
+                 ) -> Tuple[str, List[List[str]]]:
+    """Each method minus the baseline, paired by draw, at every validated iteration.
+
+    The end-of-training difference (:func:`paired_differences`) hides how it got there: in the
+    fine-tune design, switching L_fu on can first cost and then gain. At each iteration that
+    both runs of a draw validated, ``AP(method, draw) - AP(baseline, draw)``; mean +- SE over
+    the draws and how many of them are above zero.
+
+    Args:
+        curves: ``(method, split, draw) -> [(iteration, AP)]``.
+        methods: the methods to compare (the baseline's own row is skipped).
+        splits: training-set sizes.
+        baseline: the method subtracted.
+
+    Returns:
+        tuple: Markdown text (one row per method, split and iteration) and CSV rows
+        (``method, split, iteration, n_pairs, n_positive, mean_diff, se_diff``).
+    """
+    rows = [['method', 'split', 'iteration', 'n_pairs', 'n_positive', 'mean_diff', 'se_diff']]
+    table = []
+    for s in splits:
+        ref = {d: dict(pts) for (m, ss, d), pts in curves.items() if m == baseline and ss == s}
+        for m in methods:
+            if m == baseline:
+                continue
+            oth = {d: dict(pts) for (mm, ss, d), pts in curves.items() if mm == m and ss == s}
+            steps = sorted({t for d in set(ref) & set(oth) for t in set(ref[d]) & set(oth[d])})
+            for t in steps:
+                st = paired_stats({d: r[t] for d, r in ref.items() if t in r},
+                                  {d: o[t] for d, o in oth.items() if t in o})
+                if st is None:
+                    continue
+                table.append([LABELS.get(m, m), s, t,
+                              mean_se_cell(st[4], signed=True, wins=st[3])])
+                rows.append([m, s, str(t), str(st[2]), str(st[3]), f'{st[0]:.6f}',
+                             f'{st[1]:.6f}'])
+    header = [f'Method - {LABELS.get(baseline, baseline)}', 'split', 'iteration',
+              'dAP, mean +- SE (draws above 0)']
+    return markdown_table(header, table), rows
+
+
 def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[str],
                baseline: str = 'directpose') -> str:
     """Run-to-run noise: one draw trained with several seeds.
@@ -245,15 +288,18 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
                  dataset: str = 'honeybee',
                  seed_curves: Optional[Dict[Tuple[str, str, int, int],
                                             List[Tuple[int, float]]]] = None,
-                 init_curves: Optional[Dict[Tuple[str, int], List[Tuple[int, float]]]] = None
-                 ) -> dict:
-    """Write ``table1.md`` (table 1, paired differences, seed noise), ``table1.csv``,
-    ``paired.csv`` and one ``curve_<split>.png`` per split.
+                 init_curves: Optional[Dict[Tuple[str, int], List[Tuple[int, float]]]] = None,
+                 first_seed: int = 0) -> dict:
+    """Write ``table1.md`` (table 1, paired differences at the end and at every validated
+    iteration, seed noise), ``table1.csv``, ``paired.csv``, ``paired_curve.csv`` and one
+    ``curve_<split>.png`` per split (AP against iteration, mean +- SE over draws; beside it
+    each method minus DirectPose, paired by draw).
 
     Args:
         curves: ``(method, split, draw) -> [(iteration, AP)]`` (the first seed of each run).
         seed_curves: ``(method, split, draw, seed) -> [(iteration, AP)]``, repeats of a draw
-            with further seeds (the seed-noise table; the first seed is taken from ``curves``).
+            with further seeds (the seed-noise table; the first seed, ``first_seed``, is taken
+            from ``curves``).
         init_curves: ``(split, draw) -> [(iteration, AP)]`` of the checkpoint every arm of the
             fine-tune design starts from (its final AP is reported as a row).
 
@@ -277,25 +323,34 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     md, rows = table1(final, labels, splits)
     by_draw = {k: pts[-1][1] for k, pts in curves.items() if pts}
     pmd, prows = paired_differences(by_draw, methods, splits)
+    cmd, crows = paired_curve(curves, methods, splits)
     paths = dict(markdown=osp.join(out_dir, 'table1.md'), csv=osp.join(out_dir, 'table1.csv'),
-                 paired_csv=osp.join(out_dir, 'paired.csv'))
+                 paired_csv=osp.join(out_dir, 'paired.csv'),
+                 paired_curve_csv=osp.join(out_dir, 'paired_curve.csv'))
     with open(paths['markdown'], 'w') as f:
         f.write(f'Held-out {key} at the end of training, mean +- standard error over draws.\n\n')
         f.write(md)
         f.write('\nPaired by draw (same labeled frames; in the fine-tune design also the same '
                 'starting checkpoint and seed): mean +- SE of the per-draw differences.\n\n')
         f.write(pmd)
+        if len(crows) > 1:
+            f.write('\nThe same, at every iteration where both runs of a draw were validated.'
+                    '\n\n')
+            f.write(cmd)
         if seed_curves:
-            per_seed = {(m, s, d, 0): v for (m, s, d), v in by_draw.items()}
+            per_seed = {(m, s, d, first_seed): v for (m, s, d), v in by_draw.items()}
             per_seed.update({k: pts[-1][1] for k, pts in seed_curves.items() if pts})
-            f.write('\nRun-to-run noise (one draw, several seeds; seed 0 is the run above).\n\n')
+            f.write(f'\nRun-to-run noise (one draw, several seeds; seed {first_seed} is the run '
+                    'above).\n\n')
             f.write(seed_noise(per_seed, methods))
     with open(paths['csv'], 'w', newline='') as f:
         csv.writer(f).writerows(rows)
     with open(paths['paired_csv'], 'w', newline='') as f:
         csv.writer(f).writerows(prows)
+    with open(paths['paired_curve_csv'], 'w', newline='') as f:
+        csv.writer(f).writerows(crows)
     for s in splits:
-        fig, ax = plt.subplots(figsize=(5, 3.5))
+        fig, (ax, dax) = plt.subplots(1, 2, figsize=(10, 3.5))
         for m in methods:
             runs = [dict(pts) for (mm, ss, _), pts in curves.items() if mm == m and ss == s]
             steps = sorted(set.intersection(*[set(r) for r in runs])) if runs else []
@@ -304,13 +359,37 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             stats = [mean_se([r[t] for r in runs]) for t in steps]
             mu = [a for a, _ in stats]
             se = [b for _, b in stats]
-            ax.plot(steps, mu, marker='o', label=LABELS.get(m, m))
+            color = f'C{list(methods).index(m)}'  # one colour per method in both panels
+            ax.plot(steps, mu, marker='o', color=color, label=LABELS.get(m, m))
             ax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                            [a + b for a, b in zip(mu, se)], alpha=0.2)
+                            [a + b for a, b in zip(mu, se)], color=color, alpha=0.2)
+        starts = [v for (m, ss), vals in final.items() if m == 'init' and ss == s for v in vals]
+        if starts:  # the fine-tune design: every arm starts from this AP
+            ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
+                       label=LABELS['init'])
         ax.set_xlabel('iteration')
         ax.set_ylabel(f'test {key}')
         ax.set_title(f'{dataset} {s}')
         ax.legend()
+        # right: each method minus DirectPose, paired by draw (mean +- SE), from paired_curve
+        plotted = False
+        for m in methods:
+            pts = [(int(r[2]), float(r[5]), float(r[6])) for r in crows[1:]
+                   if r[0] == m and r[1] == s]
+            if not pts:
+                continue
+            steps, mu, se = zip(*pts)
+            color = f'C{list(methods).index(m)}'
+            dax.plot(steps, mu, marker='o', color=color, label=LABELS.get(m, m))
+            plotted = True
+            dax.fill_between(steps, [a - b for a, b in zip(mu, se)],
+                             [a + b for a, b in zip(mu, se)], color=color, alpha=0.2)
+        dax.axhline(0.0, color='grey', linewidth=0.8)
+        dax.set_xlabel('iteration')
+        dax.set_ylabel(f'{key} - DirectPose, paired by draw')
+        dax.set_title(f'{dataset} {s}: paired differences')
+        if plotted:
+            dax.legend()
         fig.tight_layout()
         paths[f'curve_{s}'] = osp.join(out_dir, f'curve_{s}.png')
         fig.savefig(paths[f'curve_{s}'], dpi=120)
