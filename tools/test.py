@@ -43,6 +43,10 @@ def parse_args():
 def merge_args(cfg, args):
     cfg.launcher = args.launcher
     cfg.load_from = args.checkpoint
+    # testing never resumes a training: the config MMEngine dumps into the work dir of a
+    # resumed run says ``resume = True``, which would read the checkpoint's training state
+    # (``message_hub``), absent from a weights-only checkpoint
+    cfg.resume = False
     if args.work_dir is not None:
         cfg.work_dir = args.work_dir
     elif cfg.get('work_dir', None) is None:

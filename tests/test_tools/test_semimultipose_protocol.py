@@ -53,16 +53,26 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
     assert init_cfg.load_from is None and init_cfg.train_dataloader.batch_size == 4
     md = open(out / 'table1.md').read()
     assert 'Starting checkpoint (fine-tune design)' in md and 'Run-to-run noise' in md
+    # lengthening the study: a larger --iters resumes each run from its last checkpoint
+    longer = cmd[:cmd.index('--iters') + 1] + ['2'] + cmd[cmd.index('--iters') + 2:]
+    p = subprocess.run(longer, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    for work in ('train5-d1', 'train5-d1-s3'):
+        assert (out / 'directpose' / work / 'iter_2.pth').exists()
+        assert 'resumed epoch: 0, iter: 1' in open(out / 'directpose' / work / 'protocol.log').read()
+    assert not (out / 'init' / 'train5-d1' / 'iter_2.pth').exists()  # the start is kept
     # a sensitivity check trains only the SemiMultiPose arm from the same starting network,
     # with its own beta and unlabeled frames per batch
     out2 = tmp_path / 'beta'
     cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods',
            'semimultipose', '--sizes', 'train5', '--draws', '1', '--config', pattern, '--init',
            str(out / 'init' / '{split}' / 'iter_1.pth'), '--iters', '1', '--finetune-lr', '1e-4',
-           '--beta', '0.5', '--unlabeled-batch', '2', '--out', str(out2)]
+           '--beta', '0.5', '--unlabeled-batch', '2', '--cfg-options',
+           'model.backbone.norm_eval=True', '--out', str(out2)]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     cfg = Config.fromfile(str(out2 / 'semimultipose' / 'train5-d1' / 'run_config.py'))
     assert cfg.load_from == str(init)
     assert [h.beta for h in cfg.custom_hooks if h.type == 'SemiMultiPoseHook'] == [0.5]
     assert cfg.train_dataloader.sampler.source_ratio == [2, 2]
+    assert cfg.model.backbone.norm_eval is True  # --cfg-options, after the protocol's own

@@ -121,6 +121,15 @@ def test_test_and_load_from_refuse_a_checkpoint_of_another_model(tiny_data, tmp_
     run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w3'), *other,
          f'load_from={ckpt}', 'load_from_allow=[head\\.]', 'train_cfg.max_iters=1',
          '--no-validate'])
+    # a weights-only checkpoint, tested with the config a resumed training dumps (resume = True)
+    weights = tmp_path / 'weights.pth'
+    torch.save({'state_dict': torch.load(ckpt, map_location='cpu')['state_dict']}, weights)
+    resumed = tmp_path / 'resumed.py'
+    resumed.write_text(f'_base_ = [{cfg!r}]\nresume = True\n')
+    out = tmp_path / 'weights_metrics.json'
+    run([sys.executable, 'tools/test.py', str(resumed), str(weights), '--work-dir',
+         str(tmp_path / 'w4'), '--out', str(out)])
+    assert 'coco/AP' in json.load(open(out))
 
 
 def test_resume_skips_a_truncated_newest_checkpoint(tiny_data, tmp_path):
