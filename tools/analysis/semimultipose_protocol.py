@@ -53,8 +53,8 @@ checkpoints (``--init``), into its own ``--out`` that links the first study's ot
         --config "$P" --init 'outputs/finetune/init/{split}/iter_600.pth' --iters 200 \
         --val-interval 100 --finetune-lr 2e-4 --beta 1.0 --out outputs/finetune_beta1
 
-``--cfg-options key=value ...`` changes every method run the same way (after the protocol's
-own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True`` to keep the
+``--cfg-options key=value ...`` is handed to ``tools/train.py`` for every method run (after the
+protocol's own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True`` to keep the
 starting network's BatchNorm statistics through the fine-tune.
 
 The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) and
@@ -68,9 +68,8 @@ import sys
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.config import Config  # noqa: E402
 
-from projects.core.engine.config_check import check_cfg_options  # noqa: E402
 from projects.core.experiments import read_curve, train_run  # noqa: E402
 from projects.semimultipose.experiments import protocol  # noqa: E402
 
@@ -128,9 +127,9 @@ def main(argv=None):
     parser.add_argument('--unlabeled-batch', type=int,
                         help='sensitivity check: SemiMultiPose\'s unlabeled frames per batch '
                         'beside its labeled share (paper 1); the other methods are unchanged')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction, default={},
-                        help='key=value overrides of every method run (not of the --init-config '
-                        'runs), after the protocol\'s own, e.g. model.backbone.norm_eval=True')
+    parser.add_argument('--cfg-options', nargs='+', default=(), metavar='KEY=VALUE',
+                        help='passed to tools/train.py for every method run (not the '
+                        '--init-config runs), e.g. model.backbone.norm_eval=True')
     parser.add_argument('--gpus', type=int, default=0, help='> 1: tools/dist_train.sh')
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
@@ -154,20 +153,19 @@ def main(argv=None):
         parser.error('--init-config needs --init-iters')
     size_name = INPUT.get(dataset, {}).get('gpu' if gpu else 'cpu')
 
-    def run(cfg_file: str, work: str, done_iters: int, cfg_options=None, **overrides) -> None:
+    def run(cfg_file: str, work: str, done_iters: int, cfg_options=(), **overrides) -> None:
         """Train one run into ``work`` unless its final checkpoint exists (resume if begun)."""
         done = osp.join(work, f'iter_{done_iters}.pth')
         if args.report_only or osp.exists(done):
             return
         # the run's own config: set by type (protocol.configure_run), kept beside its results
         run_cfg = protocol.configure_run(Config.fromfile(osp.join(ROOT, cfg_file)), **overrides)
-        if cfg_options:
-            check_cfg_options(run_cfg, cfg_options)  # a typo is refused before anything runs
-            run_cfg.merge_from_dict(cfg_options)
         os.makedirs(work, exist_ok=True)
         run_file = osp.join(work, 'run_config.py')
         run_cfg.dump(run_file)
-        seconds = train_run(run_file, work, ROOT, done, gpus=args.gpus, log_name='protocol.log')
+        # --cfg-options go to tools/train.py, which checks them for typos and merges them
+        seconds = train_run(run_file, work, ROOT, done, gpus=args.gpus,
+                            cfg_options=cfg_options, log_name='protocol.log')
         print(f'  {osp.relpath(work, args.out)}: {seconds:.0f} s', flush=True)
 
     curves, seed_curves, init_curves = {}, {}, {}

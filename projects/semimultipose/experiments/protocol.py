@@ -349,6 +349,7 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
         csv.writer(f).writerows(prows)
     with open(paths['paired_curve_csv'], 'w', newline='') as f:
         csv.writer(f).writerows(crows)
+    colors = {m: f'C{i}' for i, m in enumerate(methods)}  # one colour per method, both panels
     for s in splits:
         fig, (ax, dax) = plt.subplots(1, 2, figsize=(10, 3.5))
         for m in methods:
@@ -359,10 +360,9 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             stats = [mean_se([r[t] for r in runs]) for t in steps]
             mu = [a for a, _ in stats]
             se = [b for _, b in stats]
-            color = f'C{list(methods).index(m)}'  # one colour per method in both panels
-            ax.plot(steps, mu, marker='o', color=color, label=LABELS.get(m, m))
+            ax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
             ax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                            [a + b for a, b in zip(mu, se)], color=color, alpha=0.2)
+                            [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
         starts = [v for (m, ss), vals in final.items() if m == 'init' and ss == s for v in vals]
         if starts:  # the fine-tune design: every arm starts from this AP
             ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
@@ -372,23 +372,20 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
         ax.set_title(f'{dataset} {s}')
         ax.legend()
         # right: each method minus DirectPose, paired by draw (mean +- SE), from paired_curve
-        plotted = False
         for m in methods:
             pts = [(int(r[2]), float(r[5]), float(r[6])) for r in crows[1:]
                    if r[0] == m and r[1] == s]
             if not pts:
                 continue
             steps, mu, se = zip(*pts)
-            color = f'C{list(methods).index(m)}'
-            dax.plot(steps, mu, marker='o', color=color, label=LABELS.get(m, m))
-            plotted = True
+            dax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
             dax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                             [a + b for a, b in zip(mu, se)], color=color, alpha=0.2)
+                             [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
         dax.axhline(0.0, color='grey', linewidth=0.8)
         dax.set_xlabel('iteration')
         dax.set_ylabel(f'{key} - DirectPose, paired by draw')
         dax.set_title(f'{dataset} {s}: paired differences')
-        if plotted:
+        if dax.get_legend_handles_labels()[0]:
             dax.legend()
         fig.tight_layout()
         paths[f'curve_{s}'] = osp.join(out_dir, f'curve_{s}.png')
