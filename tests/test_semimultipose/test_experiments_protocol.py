@@ -217,3 +217,37 @@ def test_paired_curve_by_hand(tmp_path):
     assert '| SemiMultiPose | rand40-d0 | 2 | 0.650, 0.610 |' in md
     assert list(csv.reader(open(paths['paired_curve_csv'])))[2][:3] == [
         'semimultipose', 'rand40', '200']
+
+
+def test_paired_curve_against_another_study_by_hand(tmp_path):
+    """--compare: each method minus the same method of another study on the same draws (e.g.
+    BatchNorm statistics kept minus updated), paired by draw at the iterations both have."""
+    kept = {('directpose', 'rand40', 0): [(100, 0.50), (200, 0.60)],
+            ('directpose', 'rand40', 1): [(100, 0.40), (200, 0.70)],
+            ('semimultipose', 'rand40', 0): [(100, 0.30), (200, 0.65)],
+            ('semimultipose', 'rand40', 1): [(100, 0.35), (200, 0.80)]}
+    updated = {('directpose', 'rand40', 0): [(100, 0.50), (200, 0.60)],  # the same runs
+               ('directpose', 'rand40', 1): [(100, 0.40), (200, 0.70)],
+               ('semimultipose', 'rand40', 0): [(100, 0.10), (200, 0.70), (300, 0.9)],
+               ('semimultipose', 'rand40', 1): [(100, 0.45), (200, 0.60)]}
+    md, rows = protocol.paired_curve(kept, ['directpose', 'semimultipose'], ['rand40'],
+                                     reference=updated, reference_name='outputs/upd')
+    assert '| Method - the same method in outputs/upd |' in md
+    # DirectPose against itself: 0 at both iterations, no draw above
+    assert '| DirectPose | rand40 | 100 | +0.000 +- 0.000 (0/2 > 0) |' in md
+    # SemiMultiPose at 100: +0.20 and -0.10 -> mean +0.05, SE = 0.2121 / 1.414 = 0.150
+    assert '| SemiMultiPose | rand40 | 100 | +0.050 +- 0.150 (1/2 > 0) |' in md
+    # at 200: -0.05 and +0.20 -> +0.075 +- 0.125; iteration 300 exists in one study only
+    assert '| SemiMultiPose | rand40 | 200 | +0.075 +- 0.125 (1/2 > 0) |' in md
+    assert [r[2] for r in rows[1:]] == ['100', '200', '100', '200']
+    paths = protocol.write_report(str(tmp_path), kept, ['directpose', 'semimultipose'],
+                                  ['rand40'], reference_curves=updated,
+                                  reference_name='outputs/upd')
+    md = open(paths['markdown']).read()
+    assert 'Against outputs/upd: each method minus the same method there' in md
+    assert '| SemiMultiPose | rand40 | 200 | +0.075 +- 0.125 (1/2 > 0) |' in md
+    # the DirectPose baseline section is still there
+    assert '| SemiMultiPose | rand40 | 200 | +0.075 +- 0.025 (2/2 > 0) |' in md
+    got = list(csv.reader(open(paths['compare_curve_csv'])))
+    assert got[-1][:5] == ['semimultipose', 'rand40', '200', '2', '1']
+    assert float(got[-1][5]) == pytest.approx(0.075)

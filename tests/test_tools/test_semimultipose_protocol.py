@@ -61,6 +61,18 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
         assert (out / 'directpose' / work / 'iter_2.pth').exists()
         assert 'resumed epoch: 0, iter: 1' in open(out / 'directpose' / work / 'protocol.log').read()
     assert not (out / 'init' / 'train5-d1' / 'iter_2.pth').exists()  # the start is kept
+    # --compare pairs each method with the same method of another study (here the study with
+    # itself: a difference of exactly 0 on the one draw), without training anything
+    p = subprocess.run(longer + ['--report-only', '--compare', str(out)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
+    md = open(out / 'table1.md').read()
+    assert f'Against {osp.relpath(str(out), ROOT)}: each method minus the same method' in md
+    assert '| DirectPose | train5 | 2 | +0.000 +- 0.000 (0/1 > 0) |' in md
+    assert (out / 'compare_curve.csv').exists()
+    p = subprocess.run(longer + ['--report-only', '--compare', str(tmp_path / 'nothing')],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2 and 'no such directory' in p.stderr
     # a sensitivity check trains only the SemiMultiPose arm from the same starting network,
     # with its own beta and unlabeled frames per batch
     out2 = tmp_path / 'beta'

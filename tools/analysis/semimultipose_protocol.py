@@ -51,7 +51,12 @@ checkpoints (``--init``), into its own ``--out`` that links the first study's ot
         ln -s ../finetune/$m outputs/finetune_beta1/$m; done
     python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
         --config "$P" --init 'outputs/finetune/init/{split}/iter_600.pth' --iters 200 \
-        --val-interval 100 --finetune-lr 2e-4 --beta 1.0 --out outputs/finetune_beta1
+        --val-interval 100 --finetune-lr 2e-4 --beta 1.0 --out outputs/finetune_beta1 \
+        --compare outputs/finetune
+
+``--compare OUT`` adds each method minus the *same* method of another study on the same draws,
+paired by draw at every validated iteration (``compare_curve.csv``): here SemiMultiPose at
+beta 1 minus SemiMultiPose at the paper's 0.1 (the linked arms compare with themselves, 0).
 
 ``--cfg-options key=value ...`` is handed to ``tools/train.py`` for every method run (after the
 protocol's own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True`` to keep the
@@ -130,6 +135,10 @@ def main(argv=None):
     parser.add_argument('--cfg-options', nargs='+', default=(), metavar='KEY=VALUE',
                         help='passed to tools/train.py for every method run (not the '
                         '--init-config runs), e.g. model.backbone.norm_eval=True')
+    parser.add_argument('--compare', metavar='OUT',
+                        help='another study\'s --out on the same draws (e.g. the first study of '
+                        'a sensitivity check): report each method minus the same method there, '
+                        'paired by draw at every validated iteration')
     parser.add_argument('--gpus', type=int, default=0, help='> 1: tools/dist_train.sh')
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
@@ -168,7 +177,11 @@ def main(argv=None):
                             cfg_options=cfg_options, log_name='protocol.log')
         print(f'  {osp.relpath(work, args.out)}: {seconds:.0f} s', flush=True)
 
-    curves, seed_curves, init_curves = {}, {}, {}
+    if args.compare is not None:
+        args.compare = osp.join(ROOT, args.compare)
+        if not osp.isdir(args.compare):
+            parser.error(f'--compare {args.compare}: no such directory (a study\'s --out)')
+    curves, seed_curves, init_curves, ref_curves = {}, {}, {}, {}
     for size in sizes:
         for draw in (draws if size != 'train_full' else [0]):
             split = split_name(size, draw)
@@ -199,9 +212,14 @@ def main(argv=None):
                         seed_curves[(method, size, draw, seed)] = curve
                     else:
                         curves[(method, size, draw)] = curve
+                        if args.compare is not None:
+                            ref_curves[(method, size, draw)] = read_curve(
+                                osp.join(args.compare, method, split), args.metric)
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric,
                                   dataset=dataset, seed_curves=seed_curves,
-                                  init_curves=init_curves, first_seed=args.seeds[0])
+                                  init_curves=init_curves, first_seed=args.seeds[0],
+                                  reference_curves=ref_curves if args.compare else None,
+                                  reference_name=osp.relpath(args.compare or '.', ROOT))
     print(open(paths['markdown']).read())
     for k, v in paths.items():
         print(f'{k:16s} {v}')

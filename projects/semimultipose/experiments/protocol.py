@@ -210,8 +210,9 @@ def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequen
 
 
 def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
-                 methods: Sequence[str], splits: Sequence[str], baseline: str = 'directpose'
-                 ) -> Tuple[str, List[List[str]]]:
+                 methods: Sequence[str], splits: Sequence[str], baseline: str = 'directpose',
+                 reference: Optional[Dict[Tuple[str, str, int], List[Tuple[int, float]]]] = None,
+                 reference_name: str = 'reference') -> Tuple[str, List[List[str]]]:
     """Each method minus the baseline, paired by draw, at every validated iteration.
 
     The end-of-training difference (:func:`paired_differences`) hides how it got there: in the
@@ -219,11 +220,20 @@ def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
     both runs of a draw validated, ``AP(method, draw) - AP(baseline, draw)``; mean +- SE over
     the draws and how many of them are above zero.
 
+    With ``reference`` (the curves of another study, e.g. the same arms with the BatchNorm
+    statistics updated, or SemiMultiPose at the paper's beta), each method is compared with the
+    *same* method there instead of with the baseline: two studies that share their draws,
+    starting checkpoints and seeds differ only by the setting they were run with.
+
     Args:
         curves: ``(method, split, draw) -> [(iteration, AP)]``.
-        methods: the methods to compare (the baseline's own row is skipped).
+        methods: the methods to compare (the baseline's own row is skipped unless
+            ``reference`` is given).
         splits: training-set sizes.
         baseline: the method subtracted.
+        reference: ``(method, split, draw) -> [(iteration, AP)]`` of another study; when given,
+            ``AP(method, draw) - AP_reference(method, draw)`` is reported.
+        reference_name: how the Markdown header names the other study.
 
     Returns:
         tuple: Markdown text (one row per method, split and iteration) and CSV rows
@@ -232,10 +242,12 @@ def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
     rows = [['method', 'split', 'iteration', 'n_pairs', 'n_positive', 'mean_diff', 'se_diff']]
     table = []
     for s in splits:
-        ref = {d: dict(pts) for (m, ss, d), pts in curves.items() if m == baseline and ss == s}
         for m in methods:
-            if m == baseline:
+            if reference is None and m == baseline:
                 continue
+            # subtract the baseline of this study, or the same method of the reference study
+            source, name = (curves, baseline) if reference is None else (reference, m)
+            ref = {d: dict(pts) for (mm, ss, d), pts in source.items() if mm == name and ss == s}
             oth = {d: dict(pts) for (mm, ss, d), pts in curves.items() if mm == m and ss == s}
             steps = sorted({t for d in set(ref) & set(oth) for t in set(ref[d]) & set(oth[d])})
             for t in steps:
@@ -247,8 +259,9 @@ def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
                               mean_se_cell(st[4], signed=True, wins=st[3])])
                 rows.append([m, s, str(t), str(st[2]), str(st[3]), f'{st[0]:.6f}',
                              f'{st[1]:.6f}'])
-    header = [f'Method - {LABELS.get(baseline, baseline)}', 'split', 'iteration',
-              'dAP, mean +- SE (draws above 0)']
+    minus = (f'the same method in {reference_name}' if reference is not None
+             else LABELS.get(baseline, baseline))
+    header = [f'Method - {minus}', 'split', 'iteration', 'dAP, mean +- SE (draws above 0)']
     return markdown_table(header, table), rows
 
 
@@ -289,7 +302,10 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
                  seed_curves: Optional[Dict[Tuple[str, str, int, int],
                                             List[Tuple[int, float]]]] = None,
                  init_curves: Optional[Dict[Tuple[str, int], List[Tuple[int, float]]]] = None,
-                 first_seed: int = 0) -> dict:
+                 first_seed: int = 0,
+                 reference_curves: Optional[Dict[Tuple[str, str, int],
+                                                 List[Tuple[int, float]]]] = None,
+                 reference_name: str = 'the reference study') -> dict:
     """Write ``table1.md`` (table 1, paired differences at the end and at every validated
     iteration, seed noise), ``table1.csv``, ``paired.csv``, ``paired_curve.csv`` and one
     ``curve_<split>.png`` per split (AP against iteration, mean +- SE over draws; beside it
@@ -302,6 +318,11 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             from ``curves``).
         init_curves: ``(split, draw) -> [(iteration, AP)]`` of the checkpoint every arm of the
             fine-tune design starts from (its final AP is reported as a row).
+        reference_curves: ``(method, split, draw) -> [(iteration, AP)]`` of another study run
+            on the same draws (e.g. a sensitivity check's first study): each method minus the
+            same method there, paired by draw at every iteration both validated, is added to
+            ``table1.md`` and written to ``compare_curve.csv`` (:func:`paired_curve`).
+        reference_name: how ``table1.md`` names that study (e.g. its ``--out``).
 
     Returns:
         dict: the paths written.
@@ -337,6 +358,15 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             f.write('\nThe same, at every iteration where both runs of a draw were validated.'
                     '\n\n')
             f.write(cmd)
+        if reference_curves is not None:
+            rmd, rrows = paired_curve(curves, methods, splits, reference=reference_curves,
+                                      reference_name=reference_name)
+            paths['compare_curve_csv'] = osp.join(out_dir, 'compare_curve.csv')
+            with open(paths['compare_curve_csv'], 'w', newline='') as g:
+                csv.writer(g).writerows(rrows)
+            f.write(f'\nAgainst {reference_name}: each method minus the same method there, '
+                    'paired by draw, at every iteration both runs validated.\n\n')
+            f.write(rmd)
         if seed_curves:
             per_seed = {(m, s, d, first_seed): v for (m, s, d), v in by_draw.items()}
             per_seed.update({k: pts[-1][1] for k, pts in seed_curves.items() if pts})
