@@ -59,8 +59,8 @@ paired by draw at every validated iteration (``compare_curve.csv``): here SemiMu
 beta 1 minus SemiMultiPose at the paper's 0.1 (the linked arms compare with themselves, 0).
 
 ``--cfg-options key=value ...`` is handed to ``tools/train.py`` for every method run (after the
-protocol's own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True`` to keep the
-starting network's BatchNorm statistics through the fine-tune.
+protocol's own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True``
+to keep the starting network's BatchNorm statistics through the fine-tune.
 
 The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) and
 ``tools/dataset_converters/sleap2coco.py --name fly --test-frames ... --pool-frames ...`` (fly).
@@ -177,11 +177,13 @@ def main(argv=None):
                             cfg_options=cfg_options, log_name='protocol.log')
         print(f'  {osp.relpath(work, args.out)}: {seconds:.0f} s', flush=True)
 
+    ref_curves = None  # --compare: the same methods' curves in another study
     if args.compare is not None:
         args.compare = osp.join(ROOT, args.compare)
         if not osp.isdir(args.compare):
             parser.error(f'--compare {args.compare}: no such directory (a study\'s --out)')
-    curves, seed_curves, init_curves, ref_curves = {}, {}, {}, {}
+        ref_curves = {}
+    curves, seed_curves, init_curves = {}, {}, {}
     for size in sizes:
         for draw in (draws if size != 'train_full' else [0]):
             split = split_name(size, draw)
@@ -212,17 +214,18 @@ def main(argv=None):
                         seed_curves[(method, size, draw, seed)] = curve
                     else:
                         curves[(method, size, draw)] = curve
-                        if args.compare is not None:
+                        if ref_curves is not None:
                             ref_curves[(method, size, draw)] = read_curve(
                                 osp.join(args.compare, method, split), args.metric)
     paths = protocol.write_report(args.out, curves, methods, sizes, key=args.metric,
                                   dataset=dataset, seed_curves=seed_curves,
                                   init_curves=init_curves, first_seed=args.seeds[0],
-                                  reference_curves=ref_curves if args.compare else None,
-                                  reference_name=osp.relpath(args.compare or '.', ROOT))
+                                  reference_curves=ref_curves,
+                                  reference_name=osp.relpath(args.compare, ROOT)
+                                  if args.compare else '')
     print(open(paths['markdown']).read())
     for k, v in paths.items():
-        print(f'{k:16s} {v}')
+        print(f'{k:18s} {v}')
 
 
 if __name__ == '__main__':

@@ -212,7 +212,7 @@ def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequen
 def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
                  methods: Sequence[str], splits: Sequence[str], baseline: str = 'directpose',
                  reference: Optional[Dict[Tuple[str, str, int], List[Tuple[int, float]]]] = None,
-                 reference_name: str = 'reference') -> Tuple[str, List[List[str]]]:
+                 reference_name: str = 'the reference study') -> Tuple[str, List[List[str]]]:
     """Each method minus the baseline, paired by draw, at every validated iteration.
 
     The end-of-training difference (:func:`paired_differences`) hides how it got there: in the
