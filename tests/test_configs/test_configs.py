@@ -110,6 +110,51 @@ def test_fly_recipe_is_the_fly_demo_with_the_honeybee_recipe_changes():
         assert stream == {k: v for k, v in demo_stream.items() if k != 'pipeline'}
 
 
+@pytest.mark.parametrize('folder,paper,demo', [
+    ('honeybee', 'resnet50-fpn_15k_honeybee-1280x736', 'mobilenetv2-fpn_cpu-demo_honeybee-640x384'),
+    ('fly', 'resnet50-fpn_15k_fly-1024x1024', 'mobilenetv2-fpn_cpu-demo_fly-512x512')])
+def test_cpu_demo_is_the_paper_config_with_the_cpu_departures(folder, paper, demo):
+    """A CPU demo reads its paper config's data and evaluators (streams, annotation files,
+    second video) at its own input size, and changes the model, codec and schedule exactly as
+    the shared `configs/_base_/semimultipose_cpu_demo.py` says, the same for every dataset."""
+    def load(name):
+        return Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', folder,
+                                        f'semimultipose_{name}.py'))
+
+    pap, dem = load(paper), load(demo)
+    cpu = Config.fromfile(osp.join(ROOT, 'configs', '_base_', 'semimultipose_cpu_demo.py'))
+    assert dem.val_evaluator == pap.val_evaluator and dem.test_evaluator == pap.test_evaluator
+
+    def streams(cfg):
+        labeled, unlabeled = cfg.train_dataloader.dataset.datasets
+        return [labeled] + list(unlabeled.get('datasets', [unlabeled]))
+
+    def without(d, *keys):
+        return {k: v for k, v in d.items() if k not in keys}
+
+    assert len(streams(dem)) == len(streams(pap))
+    for s_dem, s_pap in zip(streams(dem), streams(pap)):
+        assert without(s_dem, 'pipeline') == without(s_pap, 'pipeline')
+        aff = [t for t in s_dem.pipeline if t.type == 'BottomupRandomAffine'][0]
+        aff_pap = [t for t in s_pap.pipeline if t.type == 'BottomupRandomAffine'][0]
+        assert tuple(aff.input_size) == tuple(dem.input_size) != tuple(aff_pap.input_size)
+        assert without(aff, 'input_size') == without(aff_pap, 'input_size')
+    assert without(dem.val_dataloader.dataset, 'pipeline') == without(
+        pap.val_dataloader.dataset, 'pipeline')
+    dec, dec_pap = dem.model.head.decoder, pap.model.head.decoder
+    assert dec.center_radius == cpu.cpu_codec_options['center_radius'] == 2
+    assert without(dec, 'input_size', 'heatmap_size', 'center_radius') == without(
+        dec_pap, 'input_size', 'heatmap_size')
+    assert dem.model.backbone == without(cpu.cpu_backbone, '_delete_')
+    assert dem.model.neck == dict(pap.model.neck, **cpu.cpu_neck)
+    assert without(dem.model.head, 'decoder') == dict(without(pap.model.head, 'decoder'),
+                                                      **cpu.cpu_head_options)
+    assert dem.optim_wrapper == without(cpu.cpu_optim_wrapper, '_delete_')
+    assert dem.param_scheduler == cpu.cpu_param_scheduler
+    assert dem.custom_hooks == cpu.cpu_custom_hooks
+    assert dem.train_cfg.max_iters == cpu.cpu_max_iters == 1000
+
+
 def test_configs_found():
     expected = {osp.join(ROOT, 'configs', 'semimultipose', d, f'{m}_{rest}.py')
                 for d, rest in TRIOS for m in METHODS}

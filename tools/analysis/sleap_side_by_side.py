@@ -4,6 +4,7 @@
         --sleap-python /path/to/sleap-venv/bin/python [--budget 1800] [--seed 0] \\
         [--sleap-pipeline torch_dataset] [--val-frames 10] [--steps-per-epoch N] [--skip-train]
         [--work-dir work_dirs/sleap_side_by_side] [--out outputs/sleap_side_by_side.json]
+        [--cfg-options model.head.decoder.rescore=heatmap]
 
 sleap-nn is a peer, not a dependency: install it into its own virtual environment outside the
 repository (``python -m venv ~/sleap-venv && ~/sleap-venv/bin/pip install sleap-nn==0.3.5``)
@@ -177,7 +178,13 @@ def posebridge_predict(args):
     """The PoseBridge checkpoint on every test frame at batch 1, timed as SLEAP is."""
     sys.path.insert(0, ROOT)
     from mmpose.apis import inference_bottomup, init_model
-    model = init_model(args.config, args.checkpoint, device='cpu')
+    cfg_options = None
+    if args.cfg_options:  # parsed here: SLEAP's environment, which also reads the flags, has
+        from mmengine.config import DictAction  # no MMEngine
+        opts = argparse.ArgumentParser()
+        opts.add_argument('--cfg-options', nargs='+', action=DictAction)
+        cfg_options = opts.parse_args(['--cfg-options', *args.cfg_options]).cfg_options
+    model = init_model(args.config, args.checkpoint, device='cpu', cfg_options=cfg_options)
     with open(args.test_ann) as f:
         images = json.load(f)['images']
     paths = [osp.join(args.img_dir, im['file_name']) for im in images]
@@ -253,6 +260,9 @@ def parse_args(argv=None):
     parser.add_argument('--paf-sigma', type=float, default=15.0,
                         help="width of SLEAP's part affinity fields, pixels of its scaled input "
                         "(sleap-nn's default 15)")
+    parser.add_argument('--cfg-options', nargs='+', default=None, metavar='KEY=VALUE',
+                        help="overrides of PoseBridge's config, as tools/test.py takes them "
+                        '(e.g. decoding options)')
     parser.add_argument('--skip-train', action='store_true',
                         help='reuse the SLEAP model already trained in --work-dir')
     args = parser.parse_args(argv)
@@ -276,7 +286,7 @@ def main(argv=None):
             raise FileNotFoundError(f'{path} does not exist')
     os.makedirs(args.work_dir, exist_ok=True)
     result = dict(config=args.config, checkpoint=args.checkpoint, seed=args.seed,
-                  budget_seconds=args.budget)
+                  budget_seconds=args.budget, cfg_options=args.cfg_options)
     if not args.skip_train:
         call_sleap(args, 'prepare')
         result['sleap_train'] = call_sleap(args, 'train', budget=args.budget)

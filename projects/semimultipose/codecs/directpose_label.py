@@ -79,6 +79,16 @@ class DirectPoseLabel(BaseKeypointCodec):
     p``, a group's keypoints are the ``v^p``-weighted means, so that the confident cells, where
     the offsets were trained, outweigh the ring of weaker cells around them.
 
+    Heatmap rescoring (an option for the CPU recipe, off by default and in the paper's configs;
+    needs B1, as the refinement): with ``rescore`` set, after grouping (and refinement) each
+    keypoint's score becomes B1's ``sigmoid(A)`` read at its final position (bilinear, on B1's
+    grid), ``'heatmap'``, or the geometric mean of that value and the group's box confidence
+    ``v_k``, ``'geometric'``; the instance score becomes the mean of its keypoint scores and the
+    instances are re-sorted by it. In bottom-up models that read keypoints from heatmaps, an
+    instance's score is the mean of its keypoints' heatmap values (Newell et al. 2017,
+    associative embedding; MMPose's ``AssociativeEmbedding`` codec); here it ranks first the
+    instances whose keypoints B1 confirms, which matters for AP at strict OKS thresholds.
+
     Args:
         input_size (tuple): ``(w, h)`` of the model input.
         heatmap_size (tuple): ``(W, H)`` of the head output.
@@ -108,12 +118,14 @@ class DirectPoseLabel(BaseKeypointCodec):
             (default 1: the same grid, the paper).
         instance_thr (float, optional): the least instance score (mean box confidence of the
             best candidate) returned; ``None`` (default): no threshold.
+        rescore (str, optional): ``None`` (default, the paper's scores), ``'heatmap'`` or
+            ``'geometric'`` (see "Heatmap rescoring" above).
 
     Raises:
         ValueError: a negative radius or margin, a non-positive ``offset_scale``,
-            ``refine_radius``, ``heatmap_sigma`` or ``pool_power``, an unknown ``subcell``, an
-            even ``dark_kernel`` or a ``keypoint_heatmap_scale`` that is not a positive
-            integer.
+            ``refine_radius``, ``heatmap_sigma`` or ``pool_power``, an unknown ``subcell`` or
+            ``rescore``, an even ``dark_kernel`` or a ``keypoint_heatmap_scale`` that is not a
+            positive integer.
     """
 
     field_mapping_table = dict(
@@ -138,7 +150,8 @@ class DirectPoseLabel(BaseKeypointCodec):
                  dark_kernel: int = 3,
                  pool_power: float = 1.0,
                  keypoint_heatmap_scale: int = 1,
-                 instance_thr: Optional[float] = None) -> None:
+                 instance_thr: Optional[float] = None,
+                 rescore: Optional[str] = None) -> None:
         super().__init__()
         if keypoint_radius < 0 or box_margin < 0 or offset_scale <= 0:
             raise ValueError('keypoint_radius and box_margin must be >= 0 and offset_scale > 0')
@@ -177,6 +190,9 @@ class DirectPoseLabel(BaseKeypointCodec):
         self.subcell = subcell
         self.dark_kernel = int(dark_kernel)
         self.pool_power = float(pool_power)
+        if rescore not in (None, 'heatmap', 'geometric'):
+            raise ValueError(f"rescore must be None, 'heatmap' or 'geometric', got {rescore!r}")
+        self.rescore = rescore
         # grouping scale floor: a 4 x 4-cell box, so one- or two-keypoint candidates still group
         self.min_area = float(np.prod(self.stride) * 16)
 
@@ -426,16 +442,46 @@ class DirectPoseLabel(BaseKeypointCodec):
         """As :meth:`decode`, plus the ``(N,)`` instance scores.
 
         Raises:
-            ValueError: ``refine_radius`` is set but no ``heatmaps`` are given.
+            ValueError: ``refine_radius`` or ``rescore`` is set but no ``heatmaps`` are given.
         """
         kpts, kscores, scores = self.group(*self.candidates(np.asarray(box_probs),
                                                             np.asarray(offsets)))
+        if (self.refine_radius is not None or self.rescore is not None) and heatmaps is None:
+            raise ValueError('DirectPoseLabel: refine_radius or rescore is set, so decode needs '
+                             'B1 heatmaps sigmoid(A)')
         if self.refine_radius is not None:
-            if heatmaps is None:
-                raise ValueError('DirectPoseLabel: refine_radius is set, so decode needs B1 '
-                                 'heatmaps sigmoid(A)')
             kpts = self.refine(kpts, heatmaps)
+        if self.rescore is not None and len(kpts):
+            kscores, scores = self.rescore_with_heatmaps(kpts, kscores, heatmaps)
+            order = np.argsort(-scores, kind='stable')
+            kpts, kscores, scores = kpts[order], kscores[order], scores[order]
         return kpts, kscores, scores
+
+    def rescore_with_heatmaps(self, kpts: np.ndarray, kscores: np.ndarray,
+                              heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoint and instance scores from B1 (see "Heatmap rescoring" in the class doc).
+
+        Args:
+            kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels.
+            kscores (np.ndarray): ``(N, K)`` keypoint scores from the grouping (box
+                confidences ``v_k``).
+            heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(A) on B1's grid, in [0, 1].
+
+        Returns:
+            tuple: keypoint scores ``(N, K)`` and instance scores ``(N,)`` (their mean), float32.
+            A position outside the map reads the nearest border cell.
+        """
+        from scipy.ndimage import map_coordinates
+        heatmaps = np.asarray(heatmaps, dtype=np.float32)
+        cells = np.asarray(kpts, dtype=np.float32) / self.keypoint_stride  # (N, K, 2) x, y
+        h = np.stack([
+            map_coordinates(heatmaps[j], [cells[:, j, 1], cells[:, j, 0]], order=1,
+                            mode='nearest') for j in range(heatmaps.shape[0])], axis=1)
+        h = np.clip(h, 0.0, 1.0)
+        if self.rescore == 'geometric':
+            h = np.sqrt(h * np.clip(kscores, 0.0, 1.0))
+        h = h.astype(np.float32)
+        return h, h.mean(1)
 
 
 

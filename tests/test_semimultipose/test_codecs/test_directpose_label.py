@@ -313,3 +313,47 @@ def test_instance_thr_stops_grouping():
     np.testing.assert_allclose(k[:, 0], [[10., 10.], [40., 10.]])
     k, ks, sc = make_codec(instance_thr=0.95).group(kpts, conf)
     assert k.shape == (0, 1, 2) and ks.shape == (0, 1) and sc.shape == (0,)
+
+
+def test_rescore_reads_b1_bilinearly_by_hand():
+    """Keypoint scores from B1 at the final positions (stride 4 cells): pixel (10, 14) is cell
+    (2.5, 3.5), the mean of its four neighbours (0.8 + 0.4 + 0.2 + 0.6) / 4 = 0.5; pixel
+    (32, 24) is cell (8, 6), value 0.9; pixel (-8, 24) lies outside and reads the border cell
+    (0, 6), 0.7. 'geometric' takes sqrt(B1 * v)."""
+    heat = np.zeros((2, 12, 16), np.float32)
+    heat[0, 3, 2], heat[0, 3, 3], heat[0, 4, 2], heat[0, 4, 3] = 0.8, 0.4, 0.2, 0.6
+    heat[1, 6, 8], heat[1, 6, 0] = 0.9, 0.7
+    kpts = np.array([[[10., 14.], [32., 24.]], [[10., 14.], [-8., 24.]]], np.float32)
+    kscores = np.array([[0.5, 0.4], [0.5, 0.7]], np.float32)
+    ks, sc = make_codec(rescore='heatmap').rescore_with_heatmaps(kpts, kscores, heat)
+    np.testing.assert_allclose(ks, [[0.5, 0.9], [0.5, 0.7]], atol=1e-6)
+    np.testing.assert_allclose(sc, [0.7, 0.6], atol=1e-6)
+    ks, sc = make_codec(rescore='geometric').rescore_with_heatmaps(kpts, kscores, heat)
+    np.testing.assert_allclose(ks, [[0.5, 0.6], [0.5, 0.7]], atol=1e-6)
+    np.testing.assert_allclose(sc, [0.55, 0.6], atol=1e-6)
+    with pytest.raises(ValueError, match='rescore'):
+        make_codec(rescore='b1')
+
+
+def test_decode_with_rescore_reorders_instances():
+    """Two bees, one keypoint each: the box confidences rank the one at (8, 8) first (0.9 vs
+    0.6); B1 is 0.3 there and 0.8 at (48, 36), so rescoring ranks that one first, with instance
+    scores equal to those B1 values, and leaves the keypoints where they were."""
+    codec = make_codec(box_margin=1, keypoint_radius=0)
+    kpts = np.array([[[8., 8.]], [[48., 36.]]], np.float32)
+    enc = codec.encode(kpts)
+    box_probs = enc['box_heatmaps'].copy()
+    box_probs[0, :6, :6] *= 0.9
+    box_probs[0, 6:, 6:] *= 0.6
+    heat = np.zeros((1, 12, 16), np.float32)
+    heat[0, 2, 2], heat[0, 9, 12] = 0.3, 0.8
+    k, _, sc = codec.decode_with_scores(box_probs, enc['offsets'])
+    np.testing.assert_allclose(k[:, 0], [[8., 8.], [48., 36.]], atol=1e-5)
+    np.testing.assert_allclose(sc, [0.9, 0.6], atol=1e-6)
+    rescored = make_codec(box_margin=1, keypoint_radius=0, rescore='heatmap')
+    with pytest.raises(ValueError, match='needs B1'):
+        rescored.decode_with_scores(box_probs, enc['offsets'])
+    k, ks, sc = rescored.decode_with_scores(box_probs, enc['offsets'], heat)
+    np.testing.assert_allclose(k[:, 0], [[48., 36.], [8., 8.]], atol=1e-5)
+    np.testing.assert_allclose(sc, [0.8, 0.3], atol=1e-6)
+    np.testing.assert_allclose(ks[:, 0], [0.8, 0.3], atol=1e-6)

@@ -74,6 +74,14 @@ def test_predict_decodes_in_input_pixels():
     np.testing.assert_allclose(preds[0].bboxes[0], [10, 10, 20, 24], atol=1e-4)
     with pytest.raises(NotImplementedError):
         head.predict((torch.zeros(1, 8, 12, 16),), samples, test_cfg=dict(flip_test=True))
+    # heatmap rescoring alone (no refinement) makes predict read B1: A's logits 0 everywhere
+    # give sigmoid 0.5 at every keypoint, so the instance score is 0.5
+    head.decoder = DirectPoseLabel(input_size=(64, 48), heatmap_size=(16, 12), rescore='heatmap')
+    head.forward = lambda feats: (torch.zeros_like(logits), logits, p)
+    preds = head.predict((torch.zeros(1, 8, 12, 16),), samples, test_cfg={})
+    np.testing.assert_allclose(preds[0].keypoints[0], [[10, 10], [20, 14], [16, 24]], atol=1e-4)
+    np.testing.assert_allclose(preds[0].bbox_scores, [0.5], atol=1e-6)
+    np.testing.assert_allclose(preds[0].keypoint_scores, [[0.5, 0.5, 0.5]], atol=1e-6)
 
 
 def test_finer_b1_grid_by_pixel_shuffle():

@@ -1,0 +1,50 @@
+"""The PoseBridge side of tools/analysis/sleap_side_by_side.py (sleap-nn itself is a peer in its
+own environment, never imported here)."""
+import json
+import os.path as osp
+import sys
+
+import numpy as np
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def write_test_ann(path):
+    """One 200x100 frame with two bees of 5 keypoints, in COCO keypoint format."""
+    bees = [np.array([[20, 20], [30, 25], [40, 30], [50, 22], [60, 28]], float),
+            np.array([[100, 60], [110, 65], [120, 70], [130, 62], [140, 68]], float)]
+    anns = []
+    for i, b in enumerate(bees):
+        x0, y0 = b.min(0)
+        w, h = b.max(0) - b.min(0)
+        anns.append(dict(id=i + 1, image_id=1, category_id=1, iscrowd=0, num_keypoints=5,
+                         bbox=[x0, y0, w, h], area=float(w * h),
+                         keypoints=np.concatenate([b, np.full((5, 1), 2.)], 1).ravel().tolist()))
+    with open(path, 'w') as f:
+        json.dump(dict(images=[dict(id=1, file_name='a.jpg', width=200, height=100)],
+                       annotations=anns,
+                       categories=[dict(id=1, name='bee', supercategory='bee',
+                                        keypoints=[str(k) for k in range(5)], skeleton=[])]), f)
+    return bees
+
+
+@pytest.mark.parametrize('found', [2, 1])
+def test_score_both_systems_by_hand(tmp_path, found):
+    """Both bees predicted exactly: AP 1 at both OKS; only the first (score 0.9): precision 1 up
+    to recall 0.5, so the 101-point interpolated AP is 51 / 101 at every OKS threshold and AR is
+    0.5. A prediction for a frame outside the test file is an error that names it."""
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+    from sleap_side_by_side import parse_args, score
+    ann = str(tmp_path / 'test.json')
+    bees = write_test_ann(ann)
+    args = parse_args(['--test-ann', ann, '--img-dir', str(tmp_path)])
+    frame = dict(file='a.jpg', keypoints=[b.tolist() for b in bees[:found]],
+                 keypoint_scores=[[1.0] * 5] * found, scores=[0.9, 0.8][:found])
+    out = score([frame], args)
+    expected = 1.0 if found == 2 else 51 / 101
+    for prefix in ('coco', 'sleap'):
+        assert out[f'{prefix}/AP'] == pytest.approx(expected, abs=1e-6)
+        assert out[f'{prefix}/AR'] == pytest.approx(found / 2, abs=1e-6)
+    with pytest.raises(KeyError, match='b.jpg'):
+        score([dict(frame, file='b.jpg')], args)
