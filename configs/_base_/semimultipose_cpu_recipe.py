@@ -13,7 +13,8 @@ recipe_codec_options = dict(
     subcell='dark',  # B1 peaks read to sub-cell precision with DARK
     refine_radius=4.0,  # each regressed keypoint snaps to the B1 peak within 4 B1 cells
     refine_thr=0.1,
-    max_candidates=300)  # group the 300 most confident candidate cells
+    max_candidates=300,  # group the 300 most confident candidate cells
+    rescore='geometric')  # keypoint score sqrt(B2 confidence x B1 value), instance = their mean
 # added to the demo's DirectPoseHead: B1 under a cross-entropy normalised by the target mass
 # (the focal loss with gamma 0, kappa 0.5, x2), and G~ a Gaussian valued v under the same loss
 recipe_head_options = dict(

@@ -32,7 +32,7 @@ RECIPE = 'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py'
 def test_cpu_recipe_changes_only_what_it_says():
     """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation,
     B1 on a twice-finer grid, Gaussian B1 targets under a cross-entropy, the heatmap
-    refinement and 300 candidates before grouping; nothing else."""
+    refinement, 300 candidates before grouping and heatmap rescoring; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
     rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', RECIPE))
@@ -40,6 +40,7 @@ def test_cpu_recipe_changes_only_what_it_says():
     assert dec.pop('refine_radius') == 4.0 and dec.pop('refine_thr') == 0.1
     assert dec.pop('heatmap_sigma') == 1.5 and dec.pop('subcell') == 'dark'
     assert dec.pop('keypoint_heatmap_scale') == 2 and dec.pop('max_candidates') == 300
+    assert dec.pop('rescore') == 'geometric'
     assert dec == demo.model.head.decoder and 'refine_radius' not in demo.model.head.decoder
     # B1's loss: gamma 0, kappa 0.5, x2 = binary cross-entropy over the target mass
     assert rec.model.head.loss_keypoint == dict(type='DirectPoseFocalLoss', gamma=0.0,

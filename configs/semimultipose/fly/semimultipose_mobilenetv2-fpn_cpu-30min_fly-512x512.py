@@ -6,7 +6,8 @@
 #   - B1 on a grid twice as fine as B2/B3 (stride 4), Gaussian B1 targets (sigma 1.5 B1 cells)
 #     under the mass-normalised cross-entropy; G~ a Gaussian valued v under the same loss;
 #   - decoding refines each regressed keypoint with the nearest B1 peak within 4 B1 cells (DARK
-#     sub-cell position) and groups the 300 most confident candidate cells;
+#     sub-cell position), groups the 300 most confident candidate cells and rescores
+#     instances with B1 (rescore='geometric');
 #   - rotations of any angle (the clip's flies are filmed from above and turn through every
 #     heading; the demo's +-30 degrees left the held-out frames' headings unseen);
 #   - 1200 iterations, the fusion terms at 2/15 and 5/15 of them (160, 400).

@@ -17,6 +17,9 @@
 #   - decoding groups the 300 most confident candidate cells (max_candidates; the paper's
 #     rule keeps every cell above delta, about 3000 of the 3840 here): faster grouping, and
 #     the pooled keypoints no longer average in the weak cells whose offsets were not trained;
+#   - decoding rescores: a keypoint's score is the geometric mean of its box confidence and
+#     B1's value at its final position, an instance's score their mean (rescore='geometric'),
+#     so that AP ranks first the instances whose keypoints B1 confirms;
 #   - the fusion target G~ follows B1's new target: a Gaussian of sigma 1.5 cells valued v
 #     (fusion_shape='gaussian', drawn within 3 sigma like MMPose's unbiased Gaussian heatmaps),
 #     under the same cross-entropy as L_a (gamma 0: its optimum is the soft target itself).
