@@ -446,7 +446,7 @@ class DirectPoseLabel(BaseKeypointCodec):
         """
         kpts, kscores, scores = self.group(*self.candidates(np.asarray(box_probs),
                                                             np.asarray(offsets)))
-        if (self.refine_radius is not None or self.rescore is not None) and heatmaps is None:
+        if self.reads_heatmaps and heatmaps is None:
             raise ValueError('DirectPoseLabel: refine_radius or rescore is set, so decode needs '
                              'B1 heatmaps sigmoid(A)')
         if self.refine_radius is not None:
@@ -456,6 +456,11 @@ class DirectPoseLabel(BaseKeypointCodec):
             order = np.argsort(-scores, kind='stable')
             kpts, kscores, scores = kpts[order], kscores[order], scores[order]
         return kpts, kscores, scores
+
+    @property
+    def reads_heatmaps(self) -> bool:
+        """Whether decoding reads B1's sigmoid(A): the refinement or the rescoring is on."""
+        return self.refine_radius is not None or self.rescore is not None
 
     def rescore_with_heatmaps(self, kpts: np.ndarray, kscores: np.ndarray,
                               heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

@@ -218,10 +218,8 @@ class DirectPoseHead(BaseHead):
         box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
         offsets = offsets.detach().cpu().numpy()
         # B1 is read only by the codec's optional heatmap refinement and rescoring
-        reads_b1 = getattr(self.decoder, 'refine_radius', None) is not None or \
-            getattr(self.decoder, 'rescore', None) is not None
-        kpt_probs = torch.sigmoid(heatmaps).detach().cpu().numpy() if reads_b1 \
-            else [None] * len(box_probs)
+        kpt_probs = torch.sigmoid(heatmaps).detach().cpu().numpy() \
+            if getattr(self.decoder, 'reads_heatmaps', False) else [None] * len(box_probs)
         preds = []
         for i in range(box_probs.shape[0]):
             kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i],
