@@ -82,6 +82,17 @@ def test_predict_decodes_in_input_pixels():
     np.testing.assert_allclose(preds[0].keypoints[0], [[10, 10], [20, 14], [16, 24]], atol=1e-4)
     np.testing.assert_allclose(preds[0].bbox_scores, [0.5], atol=1e-6)
     np.testing.assert_allclose(preds[0].keypoint_scores, [[0.5, 0.5, 0.5]], atol=1e-6)
+    # output_heatmaps returns sigmoid(A) per image, with and without a codec that reads B1:
+    # A = logits (+-10) gives sigmoid(10) on the box cells, sigmoid(-10) elsewhere
+    head.forward = lambda feats: (logits, logits, p)
+    for codec in (DirectPoseLabel(input_size=(64, 48), heatmap_size=(16, 12)), head.decoder):
+        head.decoder = codec
+        preds, fields = head.predict((torch.zeros(1, 8, 12, 16),), samples,
+                                     test_cfg=dict(output_heatmaps=True))
+        assert len(preds) == 1 and len(fields) == 1
+        np.testing.assert_allclose(fields[0].heatmaps.numpy(),
+                                   np.where(u[0].numpy() > 0, 1 / (1 + np.exp(-10.)),
+                                            1 / (1 + np.exp(10.))), rtol=1e-6)
 
 
 def test_finer_b1_grid_by_pixel_shuffle():

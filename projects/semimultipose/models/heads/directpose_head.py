@@ -217,9 +217,12 @@ class DirectPoseHead(BaseHead):
         heatmaps, box_heatmaps, offsets = self.forward(feats)
         box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
         offsets = offsets.detach().cpu().numpy()
-        # B1 is read only by the codec's optional heatmap refinement and rescoring
-        kpt_probs = torch.sigmoid(heatmaps).detach().cpu().numpy() \
-            if getattr(self.decoder, 'reads_heatmaps', False) else [None] * len(box_probs)
+        # sigmoid(A) is computed once, only when the codec's optional heatmap refinement or
+        # rescoring reads it or the caller asks for the heatmaps
+        reads_b1 = getattr(self.decoder, 'reads_heatmaps', False)
+        b1 = torch.sigmoid(heatmaps).detach() \
+            if reads_b1 or test_cfg.get('output_heatmaps', False) else None
+        kpt_probs = b1.cpu().numpy() if reads_b1 else [None] * len(box_probs)
         preds = []
         for i in range(box_probs.shape[0]):
             kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i],
@@ -229,6 +232,6 @@ class DirectPoseHead(BaseHead):
             preds.append(InstanceData(keypoints=kpts, keypoint_scores=kscores,
                                       bbox_scores=scores, bboxes=bboxes))
         if test_cfg.get('output_heatmaps', False):
-            fields = [PixelData(heatmaps=h) for h in torch.sigmoid(heatmaps).detach()]
+            fields = [PixelData(heatmaps=h) for h in b1]
             return preds, fields
         return preds
