@@ -16,9 +16,12 @@ from typing import Iterable
 from mmengine.runner import Runner
 
 #: top-level keys read by PoseBridge's tools or MMEngine outside ``Runner.__init__``'s arguments
-#: (those are accepted from its signature)
+#: (those are accepted from its signature). MMEngine 0.10's ``Runner`` reads ``compile``
+#: (``torch.compile`` of ``train_step``), ``activation_checkpointing``, ``efficient_conv_bn_eval``,
+#: ``sync_bn``, ``model_wrapper_cfg`` and ``find_unused_parameters`` with ``self.cfg.get``.
 EXTRA_TOP_LEVEL = {'load_from_allow', 'runner_type', 'preprocess_cfg', 'find_unused_parameters',
-                   'custom_imports'}
+                   'custom_imports', 'compile', 'activation_checkpointing',
+                   'efficient_conv_bn_eval', 'sync_bn', 'model_wrapper_cfg'}
 
 
 class ConfigKeyError(KeyError):

@@ -22,6 +22,26 @@ def test_cfg_options_with_unknown_top_level_key_are_refused():
                             'model.head.decoder.refine_radius': 2.0})
 
 
+def test_keys_mmengine_reads_outside_runner_arguments_pass():
+    """``--cfg-options compile=True`` (``torch.compile`` of ``train_step``) was refused although
+    MMEngine's ``Runner`` reads it; the keys it reads with ``self.cfg.get`` are taken from its
+    source, so that a newer MMEngine's new key shows up here."""
+    import inspect
+    import re
+
+    from mmengine.runner import Runner
+
+    from projects.core.engine.config_check import EXTRA_TOP_LEVEL
+    read = set(re.findall(r"self\.cfg\.get\(\s*'(\w+)'", inspect.getsource(Runner)))
+    assert {'compile', 'activation_checkpointing', 'efficient_conv_bn_eval',
+            'sync_bn'} <= read
+    signature = set(inspect.signature(Runner.__init__).parameters)
+    assert read - signature <= EXTRA_TOP_LEVEL
+    cfg = Config.fromfile(DEMO)
+    check_cfg_options(cfg, {'compile': True, 'activation_checkpointing': ['backbone'],
+                            'efficient_conv_bn_eval': ['backbone'], 'sync_bn': 'torch'})
+
+
 def test_hook_argument_typos_are_refused_when_read():
     cfg = Config.fromfile(DEMO)
     check_hook_args(cfg)  # the shipped config is clean
