@@ -2,8 +2,9 @@
 # (`directpose_...` and `semimultipose-labeled_..._cpu-30min_...` inherit it). The CPU demo
 # (MobileNetV2 x0.5 + FPN-64, 640x384, AdamW, cosine) with the recipe's changes, none of them in
 # the paper and none in its configs:
-#   - 1800 iterations (about 1 s each at batch 4 on this 2-core machine: 30 minutes), the cosine
-#     decay ending with them;
+#   - 1800 iterations (batch 4: 27 minutes on the 2-core machine it was tuned on, 41-52 on a
+#     slower one; 1200 iterations fit 30 minutes there and cost coco/AP, see the README), the
+#     cosine decay ending with them;
 #   - rotations of any angle (hive-ramp bees are seen from above in every heading);
 #   - B1 predicts on a grid twice as fine as B2/B3 (stride 4: keypoint_heatmap_scale=2, by
 #     sub-pixel convolution), so B1's sizes below are in stride-4 cells;

@@ -1,10 +1,14 @@
 """Config typos are refused before a run starts."""
+import inspect
 import os.path as osp
+import re
 
 import pytest
 from mmengine.config import Config
+from mmengine.runner import Runner
 
 from projects.core.engine import ConfigKeyError, check_cfg_options, check_hook_args
+from projects.core.engine.config_check import EXTRA_TOP_LEVEL
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 DEMO = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
@@ -26,12 +30,6 @@ def test_keys_mmengine_reads_outside_runner_arguments_pass():
     """``--cfg-options compile=True`` (``torch.compile`` of ``train_step``) was refused although
     MMEngine's ``Runner`` reads it; the keys it reads with ``self.cfg.get`` are taken from its
     source, so that a newer MMEngine's new key shows up here."""
-    import inspect
-    import re
-
-    from mmengine.runner import Runner
-
-    from projects.core.engine.config_check import EXTRA_TOP_LEVEL
     read = set(re.findall(r"self\.cfg\.get\(\s*'(\w+)'", inspect.getsource(Runner)))
     assert {'compile', 'activation_checkpointing', 'efficient_conv_bn_eval',
             'sync_bn'} <= read
