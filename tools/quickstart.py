@@ -5,9 +5,9 @@ Called by ``tools/quickstart.sh`` (which first sets up the environment). Steps:
 1. convert the published honeybee files (``--data``, default ``../shared/data/honeybee``; when
    that folder is missing they are downloaded from github.com/piperod/beepose and checked
    against recorded sha256 sums) into ``data/honeybee``;
-2. ``tools/train.py`` on the CPU recipe (1800 iterations: 27-52 minutes on the 2-core
-   machines measured; ``--iters 1200`` fits 30 minutes on the slower one at a cost in coco/AP,
-   see the README; training frames only);
+2. ``tools/train.py`` on the CPU recipe (2400 iterations in bfloat16 mixed precision:
+   22-28 minutes on the 2-core machine measured, see the README; ``--iters`` shortens or
+   lengthens it; training frames only);
 3. ``tools/test.py`` on the 30 held-out frames, with ``--show-dir`` images;
 4. ``<out>/results.json``: the metrics, the commands, the training time and peak memory.
 """
@@ -36,7 +36,7 @@ def iters_options(config, iters):
     iterations: ``train_cfg.max_iters`` and ``val_interval``, and the end of every
     ``CosineAnnealingLR`` in ``param_scheduler`` (found by type, not by position), so that the
     decay still ends with the training as the recipe's does (without it, ``--iters 1200``
-    stopped the 1800-iteration cosine two thirds of the way, at a learning rate of 5e-4).
+    stopped the cosine decay early, e.g. two thirds of the way at a learning rate of 5e-4).
 
     Args:
         config (str): the config file, relative to the repository root or absolute.

@@ -44,6 +44,37 @@ def parse_args():
     return args
 
 
+def apply_amp(cfg, cuda=None):
+    """``--amp``: mixed precision for the config's ``optim_wrapper``, in place.
+
+    On a GPU, MMEngine's ``AmpOptimWrapper`` with dynamic loss scaling (float16), as MMPose's
+    ``tools/train.py`` does; on a machine without CUDA, where ``AmpOptimWrapper`` refuses to
+    start, PoseBridge's ``CPUAmpOptimWrapper`` (bfloat16 autocast; a config's own
+    ``channels_last`` is kept).
+
+    Args:
+        cfg (Config): the training config.
+        cuda (bool, optional): whether CUDA is used; default ``torch.cuda.is_available()``.
+
+    Raises:
+        ValueError: the config's optimizer wrapper is another type (e.g. a custom one).
+    """
+    if cuda is None:
+        import torch
+        cuda = torch.cuda.is_available()
+    current = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if current not in ('OptimWrapper', 'AmpOptimWrapper', 'CPUAmpOptimWrapper'):
+        raise ValueError(f'--amp does not support the optimizer wrapper {current} '
+                         '(OptimWrapper, AmpOptimWrapper or CPUAmpOptimWrapper)')
+    if cuda:
+        cfg.optim_wrapper.pop('channels_last', None)
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    else:
+        cfg.optim_wrapper.pop('loss_scale', None)
+        cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+
+
 def merge_args(cfg, args):
     """Merge command-line arguments into the config (as MMPose's tools/train.py does)."""
     if args.no_validate:
@@ -56,11 +87,7 @@ def merge_args(cfg, args):
     elif cfg.get('work_dir', None) is None:
         cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
     if args.amp:
-        optim_wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if optim_wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise ValueError(f'--amp does not support the optimizer wrapper {optim_wrapper}')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        apply_amp(cfg)
     if args.resume == 'auto':
         # the newest checkpoint that loads (a truncated newest one is skipped with a warning)
         from projects.core.checkpoint import find_resume_checkpoint

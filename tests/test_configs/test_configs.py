@@ -30,9 +30,10 @@ RECIPE = 'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py'
 
 
 def test_cpu_recipe_changes_only_what_it_says():
-    """The 30-minute recipe is the DirectPose demo plus a longer schedule, any rotation,
-    B1 on a twice-finer grid, Gaussian B1 targets under a cross-entropy, the heatmap
-    refinement, 300 candidates before grouping and heatmap rescoring; nothing else."""
+    """The 30-minute recipe is the DirectPose demo plus bfloat16 mixed precision, a longer
+    schedule, any rotation, B1 on a twice-finer grid, Gaussian B1 targets under a
+    cross-entropy, the heatmap refinement, 300 candidates before grouping and heatmap
+    rescoring; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
     rec = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', RECIPE))
@@ -62,9 +63,13 @@ def test_cpu_recipe_changes_only_what_it_says():
         rec.model.head[key] = demo.model.head.get(key)
         if demo.model.head.get(key) is None:
             del rec.model.head[key]
-    assert rec.model == demo.model and rec.optim_wrapper == demo.optim_wrapper
+    assert rec.model == demo.model
+    # the demo's AdamW and clipping, in bfloat16 mixed precision and channels-last format
+    opt = dict(rec.optim_wrapper)
+    assert opt.pop('type') == 'CPUAmpOptimWrapper' and opt.pop('channels_last') is True
+    assert opt == demo.optim_wrapper and 'type' not in demo.optim_wrapper
 
-    assert rec.train_cfg.max_iters == 1800 and rec.param_scheduler[1].end == 1800
+    assert rec.train_cfg.max_iters == 2400 and rec.param_scheduler[1].end == 2400
     rd, dd = rec.train_dataloader, demo.train_dataloader
     assert rd.batch_size == dd.batch_size == 4 and rd.dataset.ann_file == dd.dataset.ann_file
     aff = [t for t in rd.dataset.pipeline if t.type == 'BottomupRandomAffine'][0]

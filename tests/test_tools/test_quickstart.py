@@ -39,7 +39,7 @@ def test_iters_moves_the_end_of_the_cosine_decay():
     opts = iters_options(CONFIG, 1200)
     cfg = Config.fromfile(osp.join(ROOT, CONFIG), import_custom_modules=False)
     assert [s.type for s in cfg.param_scheduler] == ['LinearLR', 'CosineAnnealingLR']
-    assert cfg.param_scheduler[1].end == 1800
+    assert cfg.param_scheduler[1].end == 2400
     parsed = {}
     for o in opts:
         key, value = o.split('=', 1)

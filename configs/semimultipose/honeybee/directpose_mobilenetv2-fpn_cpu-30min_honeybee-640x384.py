@@ -1,7 +1,8 @@
 # DirectPose CPU recipe for honeybees (alpha = beta = 0: eq. 7 only), labeled frames only, 4 per
-# batch: 27-52 minutes of training on the 2-core CPUs measured (issue 14; README) and the
-# README's quick-start model. The recipe's changes to the CPU demo (1800 iterations, any
-# rotation, Gaussian B1 under a cross-entropy, B1-refined DARK decoding) are listed in its base,
+# batch: 22-28 minutes of training on the 2-core CPU measured (issue 14; README) and the
+# README's quick-start model. The recipe's changes to the CPU demo (bfloat16 mixed precision,
+# 2400 iterations, any rotation, Gaussian B1 under a cross-entropy, B1-refined DARK decoding)
+# are listed in its base,
 # `semimultipose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py`.
 _base_ = ['./semimultipose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py']
 

@@ -52,6 +52,22 @@ def test_forward_shapes_and_loss_backward(use_alignment):
         assert p.grad is not None, name
 
 
+def test_outputs_and_losses_are_float32_under_bfloat16_autocast():
+    """CPUAmpOptimWrapper's autocast runs the head's convolutions in bfloat16; the head returns
+    float32 maps, so its losses are float32 and equal float32's to bfloat16 rounding."""
+    head = build_head()
+    feats = (torch.randn(2, 8, 12, 16),)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        assert head.offsets(head.offset_tower(feats[0])).dtype == torch.bfloat16
+        outputs = head(feats)
+        losses = head.loss(feats, samples_with_targets())
+    assert all(o.dtype == torch.float32 for o in outputs)
+    reference = head.loss(feats, samples_with_targets())
+    for k, v in losses.items():
+        assert v.dtype == torch.float32
+        assert v.item() == pytest.approx(reference[k].item(), rel=3e-2), k
+
+
 def test_loss_rejects_grid_mismatch():
     head = build_head()
     with pytest.raises(ValueError, match='grids differ'):

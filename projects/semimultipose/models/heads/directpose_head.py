@@ -152,12 +152,15 @@ class DirectPoseHead(BaseHead):
         nn.init.constant_(self.box_logits.bias, bias)
 
     def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
-        """Return ``(A, B, D)`` for the feature map ``feats[in_index]`` (see class docstring)."""
+        """Return ``(A, B, D)`` for the feature map ``feats[in_index]`` (see class docstring),
+        in float32 also under autocast."""
         x = feats[self.in_index] if isinstance(feats, (list, tuple)) else feats
         heatmaps = self.keypoint_upsample(self.keypoint_logits(self.keypoint_tower(x)))
         box_heatmaps = self.box_logits(self.box_tower(x))
         offsets = self.offsets(self.offset_tower(x))
-        return heatmaps, box_heatmaps, offsets
+        # float32 outputs under mixed precision (CPUAmpOptimWrapper's bfloat16 autocast), so
+        # that the losses and the pseudo keypoints are computed in float32; a no-op otherwise
+        return heatmaps.float(), box_heatmaps.float(), offsets.float()
 
     @staticmethod
     def stack_targets(batch_data_samples: Sequence, key: str) -> Tensor:
