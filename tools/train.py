@@ -73,6 +73,7 @@ def apply_amp(cfg, cuda=None):
     else:
         cfg.optim_wrapper.pop('loss_scale', None)
         cfg.optim_wrapper.type = 'CPUAmpOptimWrapper'
+        cfg.optim_wrapper.dtype = 'bfloat16'  # also over a config's dtype='float32'
 
 
 def merge_args(cfg, args):

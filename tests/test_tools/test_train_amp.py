@@ -27,7 +27,7 @@ def test_amp_on_cpu_builds_the_bfloat16_wrapper_and_on_gpu_mmengine_s():
     assert cfg.optim_wrapper.get('type') is None  # MMEngine's OptimWrapper
     apply_amp(cfg, cuda=False)
     assert cfg.optim_wrapper.type == 'CPUAmpOptimWrapper'
-    assert 'loss_scale' not in cfg.optim_wrapper
+    assert cfg.optim_wrapper.dtype == 'bfloat16' and 'loss_scale' not in cfg.optim_wrapper
     from mmpose.registry import OPTIM_WRAPPERS
     import projects.core  # noqa: F401
     net = torch.nn.Conv2d(3, 4, 3)

@@ -4,7 +4,7 @@
 # the paper and none in its configs:
 #   - mixed precision: the training forward pass in bfloat16 under CPU autocast, the model in
 #     channels-last memory format (CPUAmpOptimWrapper; parameters, gradients, AdamW state and
-#     testing stay float32): 1.3-1.7 times faster steps on the avx512_bf16 CPUs measured;
+#     testing stay float32): 1.4-1.75 times faster steps on the avx512_bf16 CPU measured;
 #   - 2400 iterations (batch 4: 22-28 minutes in bfloat16 on the 2-core machine measured, see
 #     the README; the float32 recipe took 41-52 minutes for 1800 iterations there), the cosine
 #     decay ending with them;

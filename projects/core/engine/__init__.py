@@ -4,4 +4,5 @@ from .hooks import PoseGTVisualizationHook, TrainableParametersHook, TransferIni
 from .optim_wrapper import CPUAmpOptimWrapper
 
 __all__ = ['ConfigKeyError', 'CPUAmpOptimWrapper', 'check_cfg_options', 'check_hook_args',
-           'setup_cpu_distributed', 'PoseGTVisualizationHook', 'TransferInitHook', 'TrainableParametersHook']
+           'setup_cpu_distributed', 'PoseGTVisualizationHook', 'TransferInitHook',
+           'TrainableParametersHook']
