@@ -38,7 +38,8 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
     cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods', 'directpose',
            '--sizes', 'train5', '--draws', '1', '--config', pattern, '--init-config', pattern,
            '--init-iters', '1', '--iters', '1', '--finetune-lr', '1e-4', '--seeds', '0', '3',
-           '--out', str(out)]
+           '--init-cfg-options', 'optim_wrapper.dtype=float32',
+           'optim_wrapper.channels_last=False', '--out', str(out)]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     init = out / 'init' / 'train5-d1' / 'iter_1.pth'
@@ -49,8 +50,15 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
         assert cfg.load_from == str(init) and cfg.randomness.seed == seed
         assert cfg.train_dataloader.dataset.ann_file == 'annotations/honeybee_train5-d1.json'
         assert [s.type for s in cfg.param_scheduler] == ['ConstantLR']
+        # --init-cfg-options reach the starting network's run only: the arms keep the trio's
+        # bfloat16 wrapper
+        assert 'dtype' not in cfg.optim_wrapper and cfg.optim_wrapper.channels_last is True
     init_cfg = Config.fromfile(str(out / 'init' / 'train5-d1' / 'run_config.py'))
     assert init_cfg.load_from is None and init_cfg.train_dataloader.batch_size == 4
+    # tools/train.py merged --init-cfg-options into the config it keeps in the work dir
+    assert init_cfg.optim_wrapper.type == 'CPUAmpOptimWrapper'
+    assert init_cfg.optim_wrapper.dtype == 'float32'
+    assert init_cfg.optim_wrapper.channels_last is False
     md = open(out / 'table1.md').read()
     assert 'Starting checkpoint (fine-tune design)' in md and 'Run-to-run noise' in md
     # lengthening the study: a larger --iters resumes each run from its last checkpoint
@@ -88,3 +96,7 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
     assert [h.beta for h in cfg.custom_hooks if h.type == 'SemiMultiPoseHook'] == [0.5]
     assert cfg.train_dataloader.sampler.source_ratio == [2, 2]
     assert cfg.model.backbone.norm_eval is True  # --cfg-options, after the protocol's own
+    # --init-cfg-options without --init-config has nothing to reach: refused
+    p = subprocess.run(cmd + ['--init-cfg-options', 'optim_wrapper.dtype=float32'], cwd=ROOT,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 2 and '--init-cfg-options needs --init-config' in p.stderr

@@ -61,6 +61,10 @@ beta 1 minus SemiMultiPose at the paper's 0.1 (the linked arms compare with them
 ``--cfg-options key=value ...`` is handed to ``tools/train.py`` for every method run (after the
 protocol's own settings; not the ``--init-config`` runs), e.g. ``model.backbone.norm_eval=True``
 to keep the starting network's BatchNorm statistics through the fine-tune.
+``--init-cfg-options`` does the same for the ``--init-config`` runs, e.g.
+``optim_wrapper.dtype=float32 optim_wrapper.channels_last=False model.channels_last=False`` on
+both to rerun a study of the honeybee trio in float32 and contiguous memory format, as every
+honeybee study before 2026-12-04 ran.
 
 The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) and
 ``tools/dataset_converters/sleap2coco.py --name fly --test-frames ... --pool-frames ...`` (fly).
@@ -135,6 +139,9 @@ def main(argv=None):
     parser.add_argument('--cfg-options', nargs='+', default=(), metavar='KEY=VALUE',
                         help='passed to tools/train.py for every method run (not the '
                         '--init-config runs), e.g. model.backbone.norm_eval=True')
+    parser.add_argument('--init-cfg-options', nargs='+', default=(), metavar='KEY=VALUE',
+                        help='passed to tools/train.py for the --init-config runs, e.g. '
+                        'optim_wrapper.dtype=float32 optim_wrapper.channels_last=False')
     parser.add_argument('--compare', metavar='OUT',
                         help='another study\'s --out on the same draws (e.g. the first study of '
                         'a sensitivity check): report each method minus the same method there, '
@@ -160,6 +167,8 @@ def main(argv=None):
         parser.error('--init and --init-config exclude each other')
     if args.init_config and not args.init_iters:
         parser.error('--init-config needs --init-iters')
+    if args.init_cfg_options and not args.init_config:
+        parser.error('--init-cfg-options needs --init-config')
     size_name = INPUT.get(dataset, {}).get('gpu' if gpu else 'cpu')
 
     def run(cfg_file: str, work: str, done_iters: int, cfg_options=(), **overrides) -> None:
@@ -196,7 +205,8 @@ def main(argv=None):
                 init_work = osp.join(args.out, 'init', split)
                 run(init_cfg, init_work, args.init_iters, method='directpose', split=split,
                     max_iters=args.init_iters, val_interval=args.init_iters,
-                    labeled_batch=None, dataset=dataset, test_split=test_split)
+                    labeled_batch=None, dataset=dataset, test_split=test_split,
+                    cfg_options=args.init_cfg_options)
                 init = osp.join(init_work, f'iter_{args.init_iters}.pth')
                 init_curves[(size, draw)] = read_curve(init_work, args.metric)
             for seed in args.seeds:
