@@ -30,9 +30,9 @@ RECIPE = 'honeybee/directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py'
 
 
 def test_cpu_recipe_changes_only_what_it_says():
-    """The 30-minute recipe is the DirectPose demo plus bfloat16 mixed precision, a longer
-    schedule, any rotation, B1 on a twice-finer grid, Gaussian B1 targets under a
-    cross-entropy, the heatmap refinement, 300 candidates before grouping and heatmap
+    """The 30-minute recipe is the DirectPose demo plus bfloat16 mixed precision, a
+    channels-last network, a longer schedule, any rotation, B1 on a twice-finer grid,
+    Gaussian B1 targets under a cross-entropy, the heatmap refinement, 300 candidates before grouping and heatmap
     rescoring; nothing else."""
     demo = Config.fromfile(osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
                                     'directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py'))
@@ -63,6 +63,8 @@ def test_cpu_recipe_changes_only_what_it_says():
         rec.model.head[key] = demo.model.head.get(key)
         if demo.model.head.get(key) is None:
             del rec.model.head[key]
+    # the network channels-last in every mode (the estimator's option, off in the demo)
+    assert rec.model.pop('channels_last') is True and 'channels_last' not in demo.model
     assert rec.model == demo.model
     # the demo's AdamW and clipping, in bfloat16 mixed precision and channels-last format
     opt = dict(rec.optim_wrapper)

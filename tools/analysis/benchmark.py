@@ -137,6 +137,10 @@ def main(argv=None):
     train_peak = peak_memory_gib(args.device)
 
     # ---------------- inference on decoded full-size frames (weights as before training)
+    # in the memory format tools/test.py and tools/predict.py run: an optimizer wrapper's
+    # channels_last (training only) is undone; the model's own channels_last option reformats
+    # it again at its first forward pass
+    model.to(memory_format=torch.contiguous_format)
     if args.checkpoint:
         from mmengine.runner import load_checkpoint
         load_checkpoint(model, args.checkpoint, map_location=args.device)

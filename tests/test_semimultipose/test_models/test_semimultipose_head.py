@@ -12,9 +12,9 @@ from projects.semimultipose.codecs import DirectPoseLabel
 CODEC = dict(type='DirectPoseLabel', input_size=(64, 48), heatmap_size=(8, 6))
 
 
-def build_estimator():
+def build_estimator(**options):
     model = MODELS.build(dict(
-        type='SemiMultiPoseEstimator',
+        type='SemiMultiPoseEstimator', **options,
         backbone=dict(type='MobileNetV2', widen_factor=0.25, out_indices=(2, 4, 6)),
         neck=dict(type='mmdet.FPN', in_channels=[8, 24, 80], out_channels=16, num_outs=3),
         head=dict(type='SemiMultiPoseHead', in_channels=16, num_keypoints=3, feat_channels=16,
@@ -52,6 +52,39 @@ def test_fusion_terms_follow_alpha_and_beta():
     assert again['loss_fu'].item() == pytest.approx(2 * losses['loss_fu'].item(), rel=1e-4)
     sum(losses.values()).backward()
     assert head.offsets.weight.grad.abs().sum() > 0
+
+
+def test_channels_last_option_gives_the_same_maps_and_losses():
+    """channels_last=True reformats the parameters in place at the first forward pass and runs
+    every batch channels-last; the values equal the default layout's up to float rounding."""
+    torch.manual_seed(0)
+    plain = build_estimator()
+    fast = build_estimator(channels_last=True)
+    fast.load_state_dict(plain.state_dict())
+    params = list(fast.parameters())  # what an optimizer holds
+    conv = fast.backbone.conv1.conv.weight
+    assert not conv.is_contiguous(memory_format=torch.channels_last)
+    inputs = torch.randn(2, 3, 48, 64)
+    plain.eval(), fast.eval()
+    with torch.no_grad():
+        want, got = plain._forward(inputs), fast._forward(inputs)
+    assert conv.is_contiguous(memory_format=torch.channels_last)
+    assert all(a is b for a, b in zip(params, fast.parameters()))
+    for w, g in zip(want, got):
+        torch.testing.assert_close(g, w, rtol=1e-4, atol=1e-5)
+    # losses (training mode) agree too, and a model moved back is reformatted at its next call
+    plain.train(), fast.train()
+    fast.to(memory_format=torch.contiguous_format)
+    samples = [labeled_sample(), labeled_sample(8)]
+    want, got = plain.loss(inputs, samples), fast.loss(inputs, samples)
+    assert conv.is_contiguous(memory_format=torch.channels_last)
+    assert set(got) == set(want)
+    for k in want:
+        assert got[k].item() == pytest.approx(want[k].item(), rel=1e-4), k
+    # the default leaves the layout alone
+    with torch.no_grad():
+        plain._forward(inputs)
+    assert not plain.backbone.conv1.conv.weight.is_contiguous(memory_format=torch.channels_last)
 
 
 def test_only_unlabeled_with_beta_zero_is_an_error():
