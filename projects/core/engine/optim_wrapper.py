@@ -26,9 +26,10 @@ class CPUAmpOptimWrapper(OptimWrapper):
     With ``channels_last=True`` the model's 4-D parameters are moved to the channels-last
     memory format on the first step (oneDNN's native layout; convolutions then return
     channels-last outputs), which PyTorch's CPU performance guide recommends with bfloat16.
-    The model stays in that format after training, so a validation in the same run, and a
-    benchmark that times inference after training steps, run channels-last (faster here; the
-    values are the same).
+    The model stays in that format after training, so a validation in the same run runs
+    channels-last (faster here; the values are the same up to rounding); a model loaded from
+    its checkpoint for testing does not, unless the model itself has such an option
+    (``SemiMultiPoseEstimator(channels_last=True)``).
 
     Config::
 

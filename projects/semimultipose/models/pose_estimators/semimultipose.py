@@ -29,7 +29,8 @@ class SemiMultiPoseEstimator(BottomupPoseEstimator):
     first forward pass the 4-D parameters are moved to that format (in place: the optimizer's
     Parameter objects are kept) and every input batch is made channels-last. The values are
     the same up to float rounding of a different convolution algorithm; on this project's 2-core
-    CPU the MobileNetV2 network ran 1.6-1.8 times faster per 640x384 frame (README, issue 14).
+    CPU the MobileNetV2 network ran 1.6-1.8 times faster per 640x384 input, whole 2560x1440
+    frames through ``inference_bottomup`` 1.13-1.25 times (README, issue 14).
     :class:`projects.core.engine.CPUAmpOptimWrapper`'s ``channels_last`` does the same for
     training only, for any model.
 
