@@ -1,7 +1,7 @@
 """Predict poses on an image, a folder of images or a video; track animals; export for SLEAP.
 
     python tools/predict.py CONFIG CHECKPOINT INPUT --out DIR [--frames a:b[:step] | i,j,k]
-        [--score-thr 0.3] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
+        [--score-thr T] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
         [--device cpu] [--overwrite] [--cfg-options k=v ...]
 
@@ -10,7 +10,10 @@ MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs
 ``inference_topdown`` on the whole frame for top-down ones, following the config's
 ``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
 
-Per frame, instances scoring below ``--score-thr`` are dropped, duplicates removed by OKS-NMS
+Per frame, instances scoring below ``--score-thr`` are dropped (default: the threshold with the
+best detection F1 on the val frames, which configs with ``ScoreThresholdHook`` store in their
+checkpoints, else 0.3; a warning names the scores seen when every frame comes back empty),
+duplicates removed by OKS-NMS
 (MMPose's ``oks_nms`` with the dataset's sigmas, ``--nms-thr``) and at most ``--max-animals``
 kept (highest scores). With ``--track``, identities across frames come from norfair's tracker
 on the keypoints (:class:`projects.core.apis.KeypointTracker`).
@@ -48,8 +51,10 @@ def parse_args(argv=None):
     parser.add_argument('input', help='image, folder of images or video')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--frames', help='frames to predict: a:b[:step] or i,j,k (default all)')
-    parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='drop instances scoring below this')
+    parser.add_argument('--score-thr', type=float, default=None,
+                        help='drop instances scoring below this (default: the threshold chosen '
+                        'on the val frames, stored in the checkpoint by ScoreThresholdHook, '
+                        'else 0.3)')
     parser.add_argument('--max-animals', type=int, default=None,
                         help='keep at most this many instances per frame')
     parser.add_argument('--nms-thr', type=float, default=0.5,
@@ -93,24 +98,47 @@ def filter_instances(inst, sigmas, score_thr, nms_thr, max_animals):
 
 class Overlay:
     """Frames drawn by MMPose's PoseLocalVisualizer, track ids in consistent colours; written
-    as a video (cv2) or as images."""
+    through :mod:`projects.core.fileio` as a video (into a temporary file, moved into place by
+    :meth:`close`) or as images ``<path>/<image name>``.
 
-    def __init__(self, meta, path, fps=None, kpt_thr=0.1, as_video=True):
+    Args:
+        meta (dict): the model's dataset meta (skeleton, colours).
+        path (str): the video file, or the folder of images.
+        fps (float, optional): the video's frame rate (default 25).
+        kpt_thr (float): keypoints scoring below this are not drawn.
+        as_video (bool): write a video, else images.
+        sources (sequence of str): the run's inputs, never written.
+        root (str): the output folder; nothing is written outside it.
+        overwrite (bool): replace existing files.
+    """
+
+    def __init__(self, meta, path, fps=None, kpt_thr=0.1, as_video=True, sources=(),
+                 root=None, overwrite=False):
         from mmpose.visualization import PoseLocalVisualizer
+
+        from projects.core.fileio import VideoFileWriter
         self.vis = PoseLocalVisualizer.get_instance(f'posebridge_predict_{id(self)}', radius=3,
                                                     line_width=2)
         self.vis.set_dataset_meta(meta)
         self.path, self.fps, self.kpt_thr, self.as_video = path, fps or 25.0, kpt_thr, as_video
-        self.writer = None
+        self.sources, self.root, self.overwrite = list(sources), root, overwrite
+        self.writer = VideoFileWriter(path, self.fps, self.sources, root, overwrite) \
+            if as_video else None
         self.palette = (np.array([[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200],
                                   [245, 130, 48], [145, 30, 180], [70, 240, 240],
                                   [240, 50, 230], [210, 245, 60], [250, 190, 212]]))
 
+    @staticmethod
+    def image_path(folder, frame_path):
+        """The overlay image of an input image: ``<folder>/<its file name>``."""
+        return osp.join(folder, osp.basename(frame_path))
+
     def add(self, frame, kpts, kscores, ids):
         """Draw one frame's instances (``ids``: track ids or None) and write it."""
-        import cv2
         from mmengine.structures import InstanceData
         from mmpose.structures import PoseDataSample
+
+        from projects.core.fileio import write_image
         sample = PoseDataSample()
         sample.pred_instances = InstanceData(keypoints=kpts, keypoint_scores=kscores)
         rgb = frame.image[..., ::-1]
@@ -132,31 +160,30 @@ class Overlay:
                 self.vis.draw_texts(text, np.asarray(xy), colors=color, font_sizes=12)
         img = self.vis.get_image()[..., ::-1]
         if self.as_video:
-            if self.writer is None:
-                self.writer = cv2.VideoWriter(self.path, cv2.VideoWriter_fourcc(*'mp4v'),
-                                              self.fps, (img.shape[1], img.shape[0]))
-            self.writer.write(np.ascontiguousarray(img))
-        else:
-            os.makedirs(self.path, exist_ok=True)
-            # images only: a video's overlay is a video
-            cv2.imwrite(osp.join(self.path, osp.basename(frame.path)), img)
+            self.writer.write(img)
+        else:  # images only: a video's overlay is a video
+            write_image(self.image_path(self.path, frame.path), np.ascontiguousarray(img),
+                        self.sources, self.root, self.overwrite)
 
     def close(self):
         if self.writer is not None:
-            self.writer.release()
+            self.writer.close()
+
+    def discard(self):
+        """Drop a video being written (after an error)."""
+        if self.writer is not None:
+            self.writer.discard()
 
 
 def main(argv=None):
     parser, args = parse_args(argv)
     from mmengine.config import Config
-    from mmpose.apis import inference_bottomup, inference_topdown, init_model
-
-    from mmpose.structures import merge_data_samples
+    from mmpose.apis import init_model
 
     from projects.core.apis import (FrameSource, KeypointTracker, build_labels, output_path,
                                     save_predictions)
     from projects.core.cli import parse_frames
-    from projects.core.fileio import check_folder, check_output
+    from projects.core.fileio import UnsafeOutputError, check_folder, check_output
 
     for path in (args.config, args.checkpoint):
         if not osp.isfile(path):
@@ -173,16 +200,28 @@ def main(argv=None):
         parser.error(f"{args.config}: field 'data_mode' must be 'topdown' or 'bottomup' "
                      f'(got {data_mode!r})')
     stem = osp.splitext(osp.basename(osp.normpath(args.input)))[0]
+    if osp.exists(args.out) and not osp.isdir(args.out):
+        parser.error(f'--out {args.out}: a file; expected a folder')
     os.makedirs(args.out, exist_ok=True)
-    check_folder(args.out, args.out)
+    # the run's inputs: none of them is ever written
+    inputs = [args.config, args.checkpoint, args.input] + list(source.paths)
     overlay_path = osp.join(args.out, f'{stem}_overlay.mp4' if source.kind == 'video'
                             else 'overlay')
     formats = [f for f in args.save if f != 'overlay']
-    for fmt in formats:  # refuse before any work is done
-        check_output(output_path(args.out, stem, fmt), None, [args.input], args.out,
-                     args.overwrite)
-    if 'overlay' in args.save and source.kind == 'video':
-        check_output(overlay_path, None, [args.input], args.out, args.overwrite)
+    try:  # refuse before any work is done
+        check_folder(args.out, args.out)
+        for fmt in formats:
+            check_output(output_path(args.out, stem, fmt), None, inputs, args.out,
+                         args.overwrite)
+        if 'overlay' in args.save and source.kind == 'video':
+            check_output(overlay_path, None, inputs, args.out, args.overwrite)
+        elif 'overlay' in args.save:
+            check_folder(overlay_path, args.out)
+            for i in source.frames:
+                check_output(Overlay.image_path(overlay_path, source.paths[i]), None, inputs,
+                             args.out, args.overwrite)
+    except UnsafeOutputError as e:
+        parser.error(str(e))
 
     # a published MMPose 0.x checkpoint (keypoint_head.*) is read through a 1.x copy; one
     # that does not fit the config's model is refused (init_model loads non-strictly)
@@ -194,48 +233,36 @@ def main(argv=None):
         check_checkpoint_fits(model, checkpoint, cfg.get('load_from_allow', ()))
     except CheckpointMismatchError as e:
         parser.error(str(e))
+    if args.score_thr is None:
+        args.score_thr, origin = checkpoint_score_thr(checkpoint)
+        print(f'--score-thr {args.score_thr:.3f} ({origin})')
     meta = model.dataset_meta
     sigmas = np.asarray(meta['sigmas'], dtype=np.float64)
     tracker = KeypointTracker(args.track_distance, args.track_memory, args.kpt_thr) \
         if args.track else None
     overlay = Overlay(meta, overlay_path, source.fps, args.kpt_thr,
-                      as_video=source.kind == 'video') if 'overlay' in args.save else None
-    records, last = [], None
+                      as_video=source.kind == 'video', sources=inputs, root=args.out,
+                      overwrite=args.overwrite) if 'overlay' in args.save else None
     t0 = time.perf_counter()
     from mmengine.utils import ProgressBar
     bar = ProgressBar(len(source))
-    for frame in source:
-        if data_mode == 'bottomup':
-            pred = inference_bottomup(model, frame.image)[0].pred_instances
-        else:
-            pred = merge_data_samples(inference_topdown(model, frame.image)).pred_instances
-        kpts = np.asarray(pred.keypoints, dtype=np.float32)
-        kscores = np.asarray(pred.keypoint_scores, dtype=np.float32)
-        scores = np.asarray(pred.bbox_scores if 'bbox_scores' in pred else kscores.mean(1),
-                            dtype=np.float32).reshape(-1)
-        keep = filter_instances((kpts, kscores, scores), sigmas, args.score_thr, args.nms_thr,
-                                args.max_animals)
-        kpts, kscores, scores = kpts[keep], kscores[keep], scores[keep]
-        ids = None
-        if tracker is not None:
-            period = 1 if last is None else max(frame.index - last, 1)
-            ids = tracker.update(kpts, kscores, period=period)
-        last = frame.index
-        records.append(dict(path=frame.path, index=frame.index, kind=source.kind,
-                            keypoints=kpts, keypoint_scores=kscores, scores=scores,
-                            track_ids=ids))
+    try:
+        records = predict_frames(model, source, data_mode, sigmas, args, tracker, overlay, bar)
+    except BaseException:
         if overlay is not None:
-            overlay.add(frame, kpts, kscores, ids)
-        bar.update()
+            overlay.discard()
+        raise
     seconds = time.perf_counter() - t0
     if overlay is not None:
         overlay.close()
     labels = build_labels(records, meta, source.paths, source.kind)
     written = save_predictions(labels, records, args.out, stem, formats, args.out,
-                               args.overwrite, protect=[args.input], fps=source.fps)
+                               args.overwrite, protect=inputs, fps=source.fps)
     if overlay is not None:
         written['overlay'] = overlay_path
     n_inst = sum(len(r['keypoints']) for r in records)
+    if records and n_inst == 0:
+        warn_empty(records, args.score_thr)
     n_tracks = len({int(i) for r in records if r['track_ids'] is not None
                     for i in r['track_ids'] if i >= 0})
     print(f'\n{len(records)} frames, {n_inst} instances'
@@ -246,6 +273,65 @@ def main(argv=None):
     for fmt, path in written.items():
         print(f'{fmt:8s} {path}')
     return written
+
+
+def checkpoint_score_thr(checkpoint, default=0.3):
+    """``(threshold, where it came from)``: the checkpoint's ``meta['score_thr']`` (chosen on
+    the val frames by ``ScoreThresholdHook``), else ``default``."""
+    from mmengine.runner import CheckpointLoader
+    meta = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu').get('meta') or {}
+    if meta.get('score_thr') is not None:
+        return float(meta['score_thr']), ('best F1 on the val frames at iteration '
+                                          f'{meta.get("score_thr_iter")}, from the checkpoint')
+    return default, 'the default; the checkpoint holds no threshold chosen on val frames'
+
+
+def warn_empty(records, score_thr):
+    """Say why every frame came back empty: the threshold and the instance scores seen."""
+    import warnings
+    best = np.array([r['best_score'] for r in records], dtype=np.float64)
+    seen = best[np.isfinite(best)]
+    if seen.size:
+        msg = (f'no instance in any of the {len(records)} frames: every instance scored below '
+               f'--score-thr {score_thr:g} (best score per frame: median {np.median(seen):.3f}, '
+               f'max {seen.max():.3f}); lower --score-thr, or train longer')
+    else:
+        msg = (f'no instance in any of the {len(records)} frames: the model decoded none '
+               '(is the checkpoint trained?)')
+    warnings.warn(msg, stacklevel=2)
+    print(f'WARNING: {msg}', file=sys.stderr)
+
+
+def predict_frames(model, source, data_mode, sigmas, args, tracker, overlay, bar):
+    """The per-frame loop: model, filtering, tracking, overlay; returns the frame records."""
+    from mmpose.apis import inference_bottomup, inference_topdown
+    from mmpose.structures import merge_data_samples
+    records, last = [], None
+    for frame in source:
+        if data_mode == 'bottomup':
+            pred = inference_bottomup(model, frame.image)[0].pred_instances
+        else:
+            pred = merge_data_samples(inference_topdown(model, frame.image)).pred_instances
+        kpts = np.asarray(pred.keypoints, dtype=np.float32)
+        kscores = np.asarray(pred.keypoint_scores, dtype=np.float32)
+        scores = np.asarray(pred.bbox_scores if 'bbox_scores' in pred else kscores.mean(1),
+                            dtype=np.float32).reshape(-1)
+        best = float(scores.max()) if len(scores) else float('nan')
+        keep = filter_instances((kpts, kscores, scores), sigmas, args.score_thr, args.nms_thr,
+                                args.max_animals)
+        kpts, kscores, scores = kpts[keep], kscores[keep], scores[keep]
+        ids = None
+        if tracker is not None:
+            period = 1 if last is None else max(frame.index - last, 1)
+            ids = tracker.update(kpts, kscores, period=period)
+        last = frame.index
+        records.append(dict(path=frame.path, index=frame.index, kind=source.kind,
+                            keypoints=kpts, keypoint_scores=kscores, scores=scores,
+                            track_ids=ids, best_score=best))
+        if overlay is not None:
+            overlay.add(frame, kpts, kscores, ids)
+        bar.update()
+    return records
 
 
 if __name__ == '__main__':

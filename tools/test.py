@@ -1,7 +1,10 @@
 """Evaluate a PoseBridge checkpoint: MMPose's tools/test.py interface.
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out metrics.json] [--dump preds.pkl]
-                         [--show-dir DIR] [--cfg-options k=v]
+                         [--show-dir DIR] [--overwrite] [--cfg-options k=v]
+
+``--out`` and ``--dump`` are checked before anything runs: neither may be the config or the
+checkpoint, a link, or an existing file (unless ``--overwrite``, which replaces it atomically).
 """
 import argparse
 import os
@@ -10,6 +13,7 @@ import sys
 
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
+import numpy as np  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.hooks import Hook  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
@@ -26,6 +30,8 @@ def parse_args():
     parser.add_argument('--out', help='write the metrics to this JSON file')
     parser.add_argument('--dump', help='dump predictions to a pickle file')
     parser.add_argument('--show-dir', help='save images of predictions and ground truth here')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace an existing --out / --dump file')
     parser.add_argument('--show', action='store_true', help='display predictions')
     parser.add_argument('--interval', type=int, default=1, help='visualise every n samples')
     parser.add_argument('--wait-time', type=float, default=1, help='display time (s)')
@@ -64,7 +70,8 @@ def merge_args(cfg, args):
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError('--dump must be a .pkl file')
-        dump_metric = dict(type='DumpResults', out_file_path=args.dump)
+        dump_metric = dict(type='DumpPredictions', out_file_path=args.dump,
+                           sources=[args.config, args.checkpoint], overwrite=args.overwrite)
         if isinstance(cfg.test_evaluator, (list, tuple)):
             cfg.test_evaluator = [*cfg.test_evaluator, dump_metric]
         else:
@@ -76,8 +83,22 @@ def merge_args(cfg, args):
     return cfg
 
 
+def check_outputs(args):
+    """Refuse ``--out`` / ``--dump`` before anything runs (see the module docstring)."""
+    from projects.core.fileio import UnsafeOutputError, check_output
+    outs = [p for p in (args.out, args.dump) if p is not None]
+    if len(outs) == 2 and osp.realpath(outs[0]) == osp.realpath(outs[1]):
+        raise SystemExit(f'--out and --dump are the same file {args.out}')
+    for path in outs:
+        try:
+            check_output(path, None, [args.config, args.checkpoint], None, args.overwrite)
+        except UnsafeOutputError as e:
+            raise SystemExit(f'test.py: {e}') from None
+
+
 def main():
     args = parse_args()
+    check_outputs(args)
     cfg = merge_args(Config.fromfile(args.config), args)
     from projects.core.engine import setup_cpu_distributed
     setup_cpu_distributed(cfg)
@@ -88,16 +109,16 @@ def main():
     # MMEngine loads non-strictly: refuse a checkpoint of another model before testing
     check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))
     if args.out:
-        out = args.out
+        from projects.core.fileio import write_json
 
         class SaveMetricHook(Hook):
 
             def after_test_epoch(self, _, metrics=None):
                 if metrics is not None:
-                    import json
-                    os.makedirs(osp.dirname(osp.abspath(out)), exist_ok=True)
-                    with open(out, 'w') as f:
-                        json.dump({k: float(v) for k, v in metrics.items()}, f, indent=2)
+                    # a metric without a value (NaN) is written as null (JSON has no NaN)
+                    write_json({k: float(v) if np.isfinite(float(v)) else None
+                                for k, v in metrics.items()}, args.out,
+                               [args.config, args.checkpoint], None, args.overwrite, indent=2)
 
         runner.register_hook(SaveMetricHook(), 'LOWEST')
     runner.test()

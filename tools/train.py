@@ -1,7 +1,15 @@
 """Train a PoseBridge model: MMPose's tools/train.py interface (MMEngine Runner).
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp] [--cfg-options k=v]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
+                          [--iters N | --budget MINUTES] [--cfg-options k=v]
     bash tools/dist_train.sh CONFIG NGPUS   # torchrun; gloo on CPU, nccl on GPUs
+
+``--iters N`` trains N iterations and moves everything tied to the count with it (the end of
+the learning-rate decay, the validation and checkpoint intervals, SemiMultiPose's loss starts;
+``projects.core.engine.schedule.set_max_iters``). ``--budget MINUTES`` first times 12
+iterations of the config on this machine, then trains as many iterations as fit the budget
+(written to ``<work_dir>/budget.json``; ``--resume`` reads them back, so a resumed run ends
+where the first would have).
 """
 import argparse
 import os
@@ -25,6 +33,11 @@ def parse_args():
         '--resume', nargs='?', type=str, const='auto',
         help='resume from this checkpoint, or (no value) from the latest one in the work dir')
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    length = parser.add_mutually_exclusive_group()
+    length.add_argument('--iters', type=int, help='train this many iterations (the schedule '
+                        'moves with them)')
+    length.add_argument('--budget', type=float, metavar='MINUTES',
+                        help='train as many iterations as fit this many minutes here')
     parser.add_argument('--no-validate', action='store_true',
                         help='do not evaluate checkpoints during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
@@ -115,12 +128,40 @@ def merge_args(cfg, args):
         check_cfg_options(cfg, args.cfg_options)  # a typo is refused before anything runs
         cfg.merge_from_dict(args.cfg_options)
     check_hook_args(cfg)
+    if getattr(args, 'iters', None) is not None:
+        from projects.core.engine.schedule import set_max_iters
+        set_max_iters(cfg, args.iters)
     return cfg
+
+
+def apply_budget(cfg, args):
+    """``--budget MINUTES``: iterations from this machine's measured speed (see the module
+    docstring), recorded in ``<work_dir>/budget.json`` and read back on ``--resume``."""
+    from projects.core.engine.schedule import (iters_for_budget, measure_seconds_per_iter,
+                                               set_max_iters)
+    from projects.core.fileio import read_json, write_json
+    record = osp.join(cfg.work_dir, 'budget.json')
+    if cfg.get('resume') and osp.isfile(record):
+        plan = read_json(record, 'budget record')
+        print(f'--budget: resuming the run planned in {record}: {plan["iters"]} iterations')
+    else:
+        if args.launcher != 'none':
+            raise SystemExit('--budget times the config in one process; with a launcher, pass '
+                             '--iters (e.g. from a --budget run\'s budget.json)')
+        seconds = measure_seconds_per_iter(cfg)
+        plan = dict(budget_minutes=args.budget, seconds_per_iter=seconds,
+                    iters=iters_for_budget(args.budget, seconds))
+        write_json(plan, record, [args.config], cfg.work_dir, overwrite=True, indent=1)
+        print(f'--budget {args.budget:g} min: {seconds:.3f} s per iteration measured here -> '
+              f'{plan["iters"]} iterations')
+    set_max_iters(cfg, int(plan['iters']))
 
 
 def main():
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    if args.budget is not None:
+        apply_budget(cfg, args)
     if 'preprocess_cfg' in cfg:
         cfg.model.setdefault('data_preprocessor', cfg.get('preprocess_cfg', {}))
     from projects.core.engine import setup_cpu_distributed

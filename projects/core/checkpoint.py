@@ -23,6 +23,7 @@ MMPose 0.x checkpoint (``keypoint_head.*``) loadable by ``load_from``, ``tools/t
 ``tools/predict.py``.
 """
 import copyreg
+import os
 import re
 from typing import Optional, Sequence
 
@@ -85,11 +86,25 @@ def revise_keys(state_dict: dict, revise=REVISE_KEYS) -> dict:
     return out
 
 
+def _file_digest(path: str) -> str:
+    """The first 12 hex digits of the SHA-256 of a file's bytes."""
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()[:12]
+
+
 def mmpose1x_checkpoint(checkpoint: str, out_dir: str) -> str:
     """A checkpoint that MMPose 1.x loads: ``checkpoint`` itself, or, when it has MMPose 0.x
     key names (``keypoint_head.*``), a copy with :data:`REVISE_KEYS` applied, written to
-    ``<out_dir>/<name>_mmpose1x.pth`` (the input is never modified; an existing copy is
-    reused). Used by ``tools/train.py`` (``load_from``), ``tools/test.py`` and
+    ``<out_dir>/<name>_<sha>_mmpose1x.pth``. ``<sha>`` is the first 12 hex digits of the
+    SHA-256 of the source file (of its URL for a URL), so the copy of one checkpoint never
+    stands in for another of the same name; an existing copy is reused only when its
+    ``meta.converted_sha256`` says it was made from these bytes. The input is never modified;
+    the copy is written through :func:`projects.core.fileio.save_checkpoint` (atomically,
+    never through a link). Used by ``tools/train.py`` (``load_from``), ``tools/test.py`` and
     ``tools/predict.py``, so a published 0.x checkpoint loads like a 1.x one; whether it then
     fits the model is :func:`check_checkpoint_fits`' job.
 
@@ -102,28 +117,49 @@ def mmpose1x_checkpoint(checkpoint: str, out_dir: str) -> str:
 
     Raises:
         FileNotFoundError: a local ``checkpoint`` that does not exist.
+        RuntimeError: a local ``checkpoint`` that does not load (truncated, empty, not a
+            checkpoint); the message names it.
+        projects.core.fileio.UnsafeOutputError: the copy's path is a link or holds a copy of
+            other bytes.
     """
-    import os
+    import hashlib
     import os.path as osp
     from mmengine.logging import print_log
     from mmengine.runner import CheckpointLoader
-    if '://' not in checkpoint and not osp.isfile(checkpoint):
+
+    from .fileio import UnsafeOutputError, save_checkpoint
+    url = '://' in checkpoint
+    if not url and not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
-    ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    try:
+        ckpt = CheckpointLoader.load_checkpoint(checkpoint, map_location='cpu')
+    except Exception as e:  # noqa: BLE001 - torch's errors do not name the file
+        if url:
+            raise
+        raise RuntimeError(f'checkpoint {checkpoint} does not load ({type(e).__name__}: '
+                           f'{str(e).splitlines()[0] if str(e) else ""}); is it truncated?'
+                           ) from e
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     if not any(re.match(r'^(module\.)?keypoint_head\.', k) for k in state):
         return checkpoint
+    digest = hashlib.sha256(checkpoint.encode()).hexdigest()[:12] if url else \
+        _file_digest(checkpoint)
     name = osp.splitext(osp.basename(checkpoint.split('?')[0]))[0]
-    out = osp.join(out_dir, f'{name}_mmpose1x.pth')
-    if osp.abspath(out) == osp.abspath(checkpoint):
-        return checkpoint
-    if not osp.isfile(out):
-        os.makedirs(out_dir, exist_ok=True)
+    out = osp.join(out_dir, f'{name}_{digest}_mmpose1x.pth')
+    if osp.islink(out):
+        raise UnsafeOutputError(f'refusing to use {out}: it is a link (to {os.readlink(out)}); '
+                                'remove it')
+    if osp.isfile(out):
+        meta = torch.load(out, map_location='cpu', weights_only=True).get('meta', {})
+        if meta.get('converted_sha256') != digest:
+            raise UnsafeOutputError(
+                f'{out} is not the 1.x copy of {checkpoint} (its meta.converted_sha256 is '
+                f'{meta.get("converted_sha256")!r}, expected {digest!r}); remove it')
+    else:
         meta = dict(ckpt.get('meta') or {}) if isinstance(ckpt, dict) else {}
-        meta['converted_from'] = checkpoint
-        tmp = out + '.tmp'
-        torch.save(dict(state_dict=revise_keys(state), meta=meta), tmp)
-        os.replace(tmp, out)
+        meta.update(converted_from=checkpoint, converted_sha256=digest)
+        save_checkpoint(dict(state_dict=revise_keys(state), meta=meta), out, [checkpoint],
+                        out_dir)
     print_log(f'{checkpoint}: MMPose 0.x key names (keypoint_head.*); loading the 1.x copy '
               f'{out}', logger='current')
     return out

@@ -6,10 +6,12 @@ Every PoseBridge converter and tool writes through the functions here:
   root through a link, and an existing file with other content unless ``overwrite`` is given (a
   re-run that would write the same bytes leaves the file as it is, so converters stay
   re-runnable while a labeled file is never replaced by accident);
-* :func:`write_bytes`, :func:`write_json` and :func:`write_image` write atomically: a temporary
-  file in the target folder (``tempfile.mkstemp``, created exclusively, so a planted link is
-  never followed), then ``os.replace``, which replaces a link at the target path by the file
-  instead of writing into the link's target;
+* :func:`write_via` (for writers that take a file name) and the writers built on it
+  (:func:`write_bytes`, :func:`write_text`, :func:`write_json`, :func:`write_pickle`,
+  :func:`write_image`, :func:`save_checkpoint`, :func:`save_figure`, :class:`VideoFileWriter`)
+  write atomically: a temporary file in the target folder (``tempfile.mkstemp``, created
+  exclusively, so a planted link is never followed), then ``os.replace``, which replaces a
+  link at the target path by the file instead of writing into the link's target;
 * :func:`read_json` reads a JSON file only (never chooses a reader by extension, as
   ``mmengine.fileio.load`` does, which unpickles ``.pkl`` files: arbitrary code);
 * :func:`load_restricted_pickle` reads the pickles of published formats (MMPose's camera
@@ -22,7 +24,7 @@ import os
 import os.path as osp
 import pickle
 import tempfile
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 import numpy as np
 
@@ -97,6 +99,60 @@ def check_output(path: str, data: Optional[bytes] = None, sources: Iterable[str]
                             '--overwrite (overwrite=True) to replace it, or choose another path')
 
 
+def _temporary(path: str) -> str:
+    """A new, empty, hidden file beside ``path`` with the same extension, created exclusively
+    (``tempfile.mkstemp``: a planted file or link of that name is never opened)."""
+    folder = osp.dirname(osp.abspath(path))
+    base = osp.basename(path)
+    # the extension is kept (writers such as OpenCV's and sleap-io's choose the format by it);
+    # '.analysis.h5' and '.pkl' alike keep everything after the first dot of the name
+    stem, dot, ext = base.partition('.')
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f'.{stem}.', suffix=f'.partial{dot}{ext}')
+    os.close(fd)
+    return tmp
+
+
+def write_via(path: str, write: Callable[[str], Any], sources: Iterable[str] = (),
+              root: Optional[str] = None, overwrite: bool = False) -> str:
+    """Write ``path`` with a writer that takes a file name, atomically, after
+    :func:`check_output`.
+
+    ``write(tmp)`` is called with a new hidden file beside ``path`` (same extension, created
+    exclusively, so it is never a planted link); when it returns, the file is moved onto
+    ``path`` in one step (``os.replace``: a link at ``path`` is replaced, its target never
+    written). If ``write`` raises, the partial file is removed and ``path`` is untouched.
+    For writers of other libraries that need a path: sleap-io's ``save_*``, OpenCV's
+    ``VideoWriter``, ``torch.save``, matplotlib's ``savefig``.
+
+    Args:
+        path (str): the file to write.
+        write (callable): ``write(tmp_path)`` writes the whole file.
+        sources, root, overwrite: as :func:`check_output` (``data`` is unknown, so an existing
+            file is replaced only with ``overwrite``).
+
+    Returns:
+        str: ``path``.
+
+    Raises:
+        UnsafeOutputError: see :func:`check_output`.
+    """
+    check_output(path, None, sources, root, overwrite)
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    if root is not None:  # again: the folder may have been made (or linked) since the check
+        check_folder(folder, root)
+    tmp = _temporary(path)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)  # a reader never sees a half-written file; links are replaced
+    except BaseException:
+        if osp.lexists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
 def write_bytes(path: str, data: bytes, sources: Iterable[str] = (), root: Optional[str] = None,
                 overwrite: bool = False) -> bool:
     """Write ``data`` to ``path`` atomically after :func:`check_output`.
@@ -109,25 +165,119 @@ def write_bytes(path: str, data: bytes, sources: Iterable[str] = (), root: Optio
     """
     if not check_output(path, data, sources, root, overwrite):
         return False
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    if root is not None:  # again: the folder may have been made (or linked) since the check
-        check_folder(folder, root)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix='.' + osp.basename(path) + '.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
+
+    def write(tmp):
+        with open(tmp, 'wb') as f:
             f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)  # a reader never sees a half-written file; links are replaced
-    except BaseException:
-        if osp.lexists(tmp):
-            os.unlink(tmp)
-        raise
+
+    # check_output has passed: an existing file at path may be replaced from here on
+    write_via(path, write, sources, root, overwrite=True)
     return True
 
 
-def write_json(obj: Any, path: str, sources: Iterable[str] = (), root: Optional[str] = None,
+def write_text(text: str, path: str, sources: Iterable[str] = (), root: Optional[str] = None,
                overwrite: bool = False) -> bool:
+    """Write ``text`` (UTF-8) with :func:`write_bytes`: Markdown tables, CSV, configs."""
+    return write_bytes(path, text.encode('utf-8'), sources, root, overwrite)
+
+
+def write_pickle(obj: Any, path: str, sources: Iterable[str] = (), root: Optional[str] = None,
+                 overwrite: bool = False) -> bool:
+    """Pickle ``obj`` (protocol 4) and write it with :func:`write_bytes` (``--dump``)."""
+    return write_bytes(path, pickle.dumps(obj, protocol=4), sources, root, overwrite)
+
+
+def save_checkpoint(obj: Any, path: str, sources: Iterable[str] = (),
+                    root: Optional[str] = None, overwrite: bool = False) -> bool:
+    """``torch.save(obj)`` written with :func:`write_bytes` (a checkpoint never replaces an
+    input, a link's target or another file without ``overwrite``)."""
+    import torch
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return write_bytes(path, buf.getvalue(), sources, root, overwrite)
+
+
+def save_figure(fig, path: str, sources: Iterable[str] = (), root: Optional[str] = None,
+                overwrite: bool = False, **kwargs) -> bool:
+    """``fig.savefig`` (matplotlib; the format from the extension of ``path``, ``kwargs``
+    passed on, e.g. ``dpi``) written with :func:`write_bytes`."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=osp.splitext(path)[1][1:] or 'png', **kwargs)
+    return write_bytes(path, buf.getvalue(), sources, root, overwrite)
+
+
+class VideoFileWriter:
+    """An ``.mp4`` (OpenCV ``VideoWriter``, ``mp4v``) written into a hidden temporary file and
+    moved onto ``path`` by :meth:`close`, after :func:`check_output`.
+
+    A planted link at ``path`` is replaced, never written through; an interrupted run leaves
+    no half-written video at ``path``. The frame size is taken from the first frame.
+
+    Args:
+        path (str): the video to write.
+        fps (float): frames per second.
+        sources, root, overwrite: as :func:`check_output`; checked when the writer is made.
+
+    Raises:
+        UnsafeOutputError: see :func:`check_output`.
+        OSError: OpenCV cannot open a writer for ``path``.
+    """
+
+    def __init__(self, path: str, fps: float, sources: Iterable[str] = (),
+                 root: Optional[str] = None, overwrite: bool = False) -> None:
+        self.path, self.fps, self.root = path, float(fps), root
+        self.sources, self.overwrite = list(sources), overwrite
+        check_output(path, None, self.sources, root, overwrite)
+        self._writer, self._tmp = None, None
+
+    def write(self, image: np.ndarray) -> None:
+        """Append one BGR ``(H, W, 3)`` uint8 frame."""
+        import cv2
+        if self._writer is None:
+            folder = osp.dirname(osp.abspath(self.path))
+            os.makedirs(folder, exist_ok=True)
+            if self.root is not None:
+                check_folder(folder, self.root)
+            self._tmp = _temporary(self.path)
+            self._writer = cv2.VideoWriter(self._tmp, cv2.VideoWriter_fourcc(*'mp4v'),
+                                           self.fps, (image.shape[1], image.shape[0]))
+            if not self._writer.isOpened():
+                os.unlink(self._tmp)
+                raise OSError(f'{self.path}: OpenCV cannot write this video')
+        self._writer.write(np.ascontiguousarray(image))
+
+    def close(self) -> Optional[str]:
+        """Finish the video and move it onto ``path``; returns ``path`` (``None`` when no
+        frame was written)."""
+        if self._writer is None:
+            return None
+        self._writer.release()
+        tmp, self._writer = self._tmp, None
+        check_output(self.path, None, self.sources, self.root, self.overwrite)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Drop a video that is being written (after an error); ``path`` is untouched."""
+        if self._writer is not None:
+            self._writer.release()
+            self._writer = None
+            if osp.lexists(self._tmp):
+                os.unlink(self._tmp)
+
+    def __enter__(self) -> 'VideoFileWriter':
+        return self
+
+    def __exit__(self, exc_type, *_) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.discard()
+
+
+def write_json(obj: Any, path: str, sources: Iterable[str] = (), root: Optional[str] = None,
+               overwrite: bool = False, indent: Optional[int] = None) -> bool:
     """Write ``obj`` as standard JSON (no NaN/Infinity tokens) with :func:`write_bytes`.
 
     Raises:
@@ -135,7 +285,7 @@ def write_json(obj: Any, path: str, sources: Iterable[str] = (), root: Optional[
         ValueError: ``obj`` holds NaN or infinite numbers (not valid JSON).
     """
     try:
-        text = json.dumps(obj, allow_nan=False)
+        text = json.dumps(obj, allow_nan=False, indent=indent)
     except ValueError as e:
         raise ValueError(f'{path}: refusing to write NaN or Infinity into JSON ({e})') from e
     return write_bytes(path, text.encode(), sources, root, overwrite)
@@ -155,6 +305,46 @@ def write_image(path: str, image: np.ndarray, sources: Iterable[str] = (),
     if not ok:
         raise OSError(f'could not encode an image of shape {image.shape} for {path}')
     return write_bytes(path, buf.tobytes(), sources, root, overwrite)
+
+
+def write_link(target: str, path: str, root: Optional[str] = None,
+               overwrite: bool = False) -> bool:
+    """Make ``path`` a symbolic link to ``target`` (absolute): "linked, never copied".
+
+    An existing link to the same target is left alone; anything else at ``path`` is replaced
+    only with ``overwrite`` (atomically: a new link under a hidden name, then ``os.replace``).
+
+    Returns:
+        bool: ``True`` if the link was made, ``False`` if it was already there.
+
+    Raises:
+        UnsafeOutputError: ``path`` is ``target`` itself, is a folder, lies (through a link)
+            outside ``root``, or exists otherwise without ``overwrite``.
+        FileNotFoundError: ``target`` does not exist.
+    """
+    target = osp.abspath(target)
+    if not osp.exists(target):
+        raise FileNotFoundError(f'cannot link {path} to {target}: no such file')
+    if osp.islink(path) and os.readlink(path) == target:
+        return False
+    if osp.realpath(path) == osp.realpath(target) and not osp.islink(path):
+        raise UnsafeOutputError(f'refusing to write {path}: it is the input file {target}')
+    if root is not None:
+        check_folder(osp.dirname(osp.abspath(path)), root)
+    if osp.isdir(path) and not osp.islink(path):
+        raise UnsafeOutputError(f'refusing to write {path}: it is a folder')
+    if osp.lexists(path) and not overwrite:
+        raise UnsafeOutputError(f'refusing to replace {path}: it exists; pass --overwrite '
+                                '(overwrite=True) to replace it, or choose another path')
+    folder = osp.dirname(osp.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    if root is not None:
+        check_folder(folder, root)
+    tmp = _temporary(path)
+    os.unlink(tmp)  # mkstemp reserved a unique name; the link takes it
+    os.symlink(target, tmp)
+    os.replace(tmp, path)
+    return True
 
 
 def read_json(path: str, what: str = 'file') -> Any:
@@ -220,5 +410,7 @@ def load_restricted_pickle(path: str, what: str = 'file') -> Any:
                          f'{e})') from e
 
 
-__all__ = ['UnsafeOutputError', 'check_folder', 'check_output', 'write_bytes', 'write_json',
-           'write_image', 'read_json', 'RestrictedUnpickler', 'load_restricted_pickle']
+__all__ = ['UnsafeOutputError', 'check_folder', 'check_output', 'write_via', 'write_bytes',
+           'write_text', 'write_json', 'write_pickle', 'save_checkpoint', 'save_figure',
+           'write_image', 'write_link', 'VideoFileWriter', 'read_json', 'RestrictedUnpickler',
+           'load_restricted_pickle']

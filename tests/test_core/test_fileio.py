@@ -106,3 +106,95 @@ def test_restricted_pickle_reads_arrays_and_refuses_code(tmp_path):
     with pytest.raises(ValueError, match='not allowed'):
         load_restricted_pickle(str(evil), 'camera_param_file')
     assert not marker.exists()
+
+
+def test_write_via_replaces_a_planted_link_and_keeps_the_target_on_failure(tmp_path):
+    """A writer that takes a file name (sleap-io, OpenCV, torch) writes a fresh hidden file,
+    never the link at the target path nor a file of a guessable temporary name."""
+    from projects.core.fileio import write_via
+    victim = tmp_path / 'victim.slp'
+    victim.write_bytes(b'labels')
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'pred.slp').symlink_to(victim)
+    seen = []
+
+    def writer(tmp):
+        seen.append(tmp)
+        assert tmp.endswith('.slp') and os.path.basename(tmp).startswith('.pred.')
+        assert not os.path.islink(tmp)
+        with open(tmp, 'wb') as f:
+            f.write(b'new')
+
+    with pytest.raises(UnsafeOutputError, match='is a link'):
+        write_via(str(out / 'pred.slp'), writer, root=str(out))
+    assert seen == [] and victim.read_bytes() == b'labels'
+    write_via(str(out / 'pred.slp'), writer, root=str(out), overwrite=True)
+    assert not (out / 'pred.slp').is_symlink() and (out / 'pred.slp').read_bytes() == b'new'
+    assert victim.read_bytes() == b'labels'
+
+    def broken(tmp):
+        with open(tmp, 'wb') as f:
+            f.write(b'half')
+        raise RuntimeError('disk full')
+
+    with pytest.raises(RuntimeError, match='disk full'):
+        write_via(str(out / 'pred.slp'), broken, root=str(out), overwrite=True)
+    assert (out / 'pred.slp').read_bytes() == b'new'  # untouched, no partial file left
+    assert sorted(os.listdir(out)) == ['pred.slp']
+
+
+def test_checkpoint_pickle_text_and_figure_writers(tmp_path):
+    import torch
+    from projects.core.fileio import save_checkpoint, save_figure, write_pickle, write_text
+    ckpt = tmp_path / 'a.pth'
+    assert save_checkpoint(dict(state_dict=dict(w=torch.arange(3.0))), str(ckpt)) is True
+    assert torch.equal(torch.load(ckpt, weights_only=True)['state_dict']['w'],
+                       torch.tensor([0.0, 1.0, 2.0]))
+    labels = tmp_path / 'labels.json'
+    labels.write_text('{"annotations": []}')
+    with pytest.raises(UnsafeOutputError, match='exists with other content'):
+        save_checkpoint(dict(w=1), str(labels))
+    with pytest.raises(UnsafeOutputError, match='input file'):
+        save_checkpoint(dict(w=1), str(tmp_path / 'b.pth'), sources=[str(tmp_path / 'b.pth')])
+    assert labels.read_text() == '{"annotations": []}'
+    write_pickle([1, {'k': 2}], str(tmp_path / 'p.pkl'))
+    assert pickle.loads((tmp_path / 'p.pkl').read_bytes()) == [1, {'k': 2}]
+    write_text('a,b\n1,2\n', str(tmp_path / 't.csv'))
+    assert (tmp_path / 't.csv').read_text() == 'a,b\n1,2\n'
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(1, 1))
+    save_figure(fig, str(tmp_path / 'f.png'), dpi=20)
+    plt.close(fig)
+    assert (tmp_path / 'f.png').read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+
+
+def test_video_writer_replaces_a_link_never_its_target(tmp_path):
+    import cv2
+    from projects.core.fileio import VideoFileWriter
+    victim = tmp_path / 'victim.mp4'
+    victim.write_bytes(b'precious video')
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'clip_overlay.mp4').symlink_to(victim)
+    with pytest.raises(UnsafeOutputError, match='is a link'):
+        VideoFileWriter(str(out / 'clip_overlay.mp4'), 5, root=str(out))
+    w = VideoFileWriter(str(out / 'clip_overlay.mp4'), 5, root=str(out), overwrite=True)
+    for i in range(3):
+        w.write(np.full((32, 48, 3), 60 * i, np.uint8))
+    assert (out / 'clip_overlay.mp4').is_symlink()  # nothing moved before close
+    assert w.close() == str(out / 'clip_overlay.mp4')
+    assert not (out / 'clip_overlay.mp4').is_symlink()
+    assert victim.read_bytes() == b'precious video'
+    cap = cv2.VideoCapture(str(out / 'clip_overlay.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3 and int(cap.get(3)) == 48
+    cap.release()
+    assert sorted(os.listdir(out)) == ['clip_overlay.mp4']
+    # an error while writing: the partial video is dropped, the target left as it was
+    with pytest.raises(RuntimeError):
+        with VideoFileWriter(str(out / 'clip_overlay.mp4'), 5, overwrite=True) as w:
+            w.write(np.zeros((32, 48, 3), np.uint8))
+            raise RuntimeError('stop')
+    assert sorted(os.listdir(out)) == ['clip_overlay.mp4']

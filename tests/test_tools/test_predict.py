@@ -168,3 +168,18 @@ def test_predict_loads_mmpose_0x_checkpoints_and_refuses_wrong_ones(tiny_model, 
     p = run([sys.executable, 'tools/predict.py', tiny_cfg, str(ckpt), video, '--out',
              str(tmp_path / 'bad')], check=False)
     assert p.returncode == 2 and 'res50_mpii_256x256-0x' in p.stderr and 'does not fit' in p.stderr
+
+
+def test_predict_warns_when_every_frame_is_empty(tiny_model, tmp_path):
+    """A threshold above every instance score: the output is written, and a warning names the
+    threshold and the scores seen (a user would otherwise find no animal without a word)."""
+    cfg, ckpt, video = tiny_model
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path),
+             '--frames', '0:2', '--score-thr', '1.5', '--save', 'coco'])
+    assert 'no instance in any of the 2 frames' in p.stderr
+    assert 'below --score-thr 1.5' in p.stderr and 'best score per frame: median' in p.stderr
+    assert json.load(open(tmp_path / 'hive.json')) == []
+    # the checkpoint holds no threshold chosen on val frames: the default, said so
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out',
+             str(tmp_path / 'b'), '--frames', '0:1', '--save', 'coco'])
+    assert '--score-thr 0.300 (the default' in p.stdout

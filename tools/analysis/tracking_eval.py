@@ -2,7 +2,7 @@
 
     python tools/analysis/tracking_eval.py GT_SLP [--pred PRED_SLP] [--frames a:b[:step]]
         [--noise 5] [--drop 0.1] [--draws 5] [--track-distance 50] [--track-memory 15]
-        [--max-dist 50] [--out result.json]
+        [--max-dist 50] [--out result.json] [--overwrite]
 
 ``GT_SLP`` is a SLEAP file whose instances carry track identities (e.g. the fly clip
 ``../shared/data/fly/clip.slp``: two flies, 1500 frames). Two kinds of hypotheses:
@@ -23,7 +23,6 @@ the number of identity switches. Prints a table (mean +- standard error over dra
 every number to ``--out``.
 """
 import argparse
-import json
 import os.path as osp
 import sys
 
@@ -135,8 +134,16 @@ def main(argv=None):
     parser.add_argument('--max-dist', type=float, default=50.0,
                         help='mean keypoint distance beyond which GT and hypothesis never match')
     parser.add_argument('--out', help='write the figures to this JSON file')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     args = parser.parse_args(argv)
     from projects.core.cli import parse_frames
+    from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    inputs = [args.gt, args.pred]
+    if args.out:
+        try:  # before any work: never over an input, through a link or over another file
+            check_output(args.out, None, inputs, None, args.overwrite)
+        except UnsafeOutputError as e:
+            parser.error(str(e))
     frames = parse_frames(args.frames)
     frames = set(frames) if frames is not None else None
     gt = load_tracks(args.gt, frames)
@@ -170,8 +177,7 @@ def main(argv=None):
         print(f'{name:12s} ' + ' '.join(f'{r[m]["mean"]:8.3f} +- {r[m]["se"]:.3f}'
                                         for m in ('IDF1', 'MOTA', 'switches')))
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=1)
+        write_json(result, args.out, inputs, None, args.overwrite, indent=1)
     return result
 
 

@@ -47,6 +47,13 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
+    try:
+        run(args, parser)
+    except (FileNotFoundError, ValueError, OSError) as e:  # each names the file
+        parser.error(str(e))
+
+
+def run(args, parser):
     if bool(args.test_frames) != bool(args.pool_frames):
         parser.error('--test-frames and --pool-frames go together')
     if args.random:

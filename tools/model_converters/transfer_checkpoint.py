@@ -1,16 +1,16 @@
 r"""Offline transfer: a checkpoint trained on one keypoint definition, re-shaped for a config.
 
     python tools/model_converters/transfer_checkpoint.py SOURCE.pth TARGET_CONFIG OUT.pth \
-        [--mode reinit_head|reinit_final|copy_mapped] [--mapping fly_to_honeybee]
+        [--mode reinit_head|reinit_final|copy_mapped] [--mapping fly_to_honeybee] [--overwrite]
 
 The target model is built from TARGET_CONFIG and initialised as training would (without
 downloading a pretrained backbone: the source supplies it); the source's weights are
 transferred as ``TransferInitHook`` does (``projects/core/models/transfer.py``) and the result
-is saved as an MMEngine checkpoint for ``load_from`` (or ``tools/test.py``). OUT must differ
-from SOURCE; it is written atomically.
+is saved as an MMEngine checkpoint for ``load_from`` (or ``tools/test.py``). OUT is checked
+before anything is built: it must not be SOURCE or TARGET_CONFIG, a link, or an existing file
+(unless ``--overwrite``); it is written atomically.
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
@@ -30,6 +30,7 @@ def main(argv=None):
                         choices=['reinit_head', 'reinit_final', 'copy_mapped'])
     parser.add_argument('--mapping', help='keypoint mapping name (projects.core.keypoints)')
     parser.add_argument('--seed', type=int, default=0, help='seed of the fresh layers')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing OUT')
     args = parser.parse_args(argv)
 
     from mmengine.config import Config
@@ -40,8 +41,12 @@ def main(argv=None):
     from projects.core.models import (load_source_state_dict, per_keypoint_layers, summarize,
                                       transfer_state_dict)
 
-    if osp.realpath(args.out) == osp.realpath(args.source):
-        raise SystemExit(f'refusing to overwrite the source checkpoint {args.source}')
+    from projects.core.fileio import UnsafeOutputError, check_output, save_checkpoint
+    inputs = [args.source, args.config]
+    try:
+        check_output(args.out, None, inputs, None, args.overwrite)
+    except UnsafeOutputError as e:
+        parser.error(str(e))
     cfg = Config.fromfile(args.config)
     if cfg.get('custom_imports'):
         from mmengine.utils import import_modules_from_strings
@@ -57,12 +62,10 @@ def main(argv=None):
     source = load_source_state_dict(args.source)
     new, report = transfer_state_dict(source, model.state_dict(), args.mode,
                                       per_keypoint_layers(model.head), mapping)
-    os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    tmp = f'{args.out}.{os.getpid()}.tmp'
-    torch.save(dict(state_dict=new, meta=dict(transfer=dict(
+    save_checkpoint(dict(state_dict=new, meta=dict(transfer=dict(
         source=osp.abspath(args.source), config=args.config, mode=args.mode,
-        mapping=args.mapping, channels=report['channels']))), tmp)
-    os.replace(tmp, args.out)
+        mapping=args.mapping, channels=report['channels']))), args.out, inputs, None,
+        args.overwrite)
     for line in summarize(report):
         print(line)
     print(f'written {args.out}')

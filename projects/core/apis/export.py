@@ -1,5 +1,4 @@
 """Predictions of a video or image folder as SLEAP labels (sleap-io) and COCO results."""
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
@@ -157,7 +156,7 @@ def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
         projects.core.fileio.UnsafeOutputError: a target that must not be written.
     """
     import sleap_io as sio
-    from ..fileio import check_output, write_json
+    from ..fileio import write_json, write_via
     unknown = sorted(set(formats) - set(FORMATS))
     if unknown:
         raise ValueError(f'unknown output formats {unknown}; expected some of {sorted(FORMATS)}')
@@ -165,22 +164,12 @@ def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
     written = {}
     for fmt in formats:
         path = output_path(out_dir, stem, fmt)
-        ext = path[len(osp.join(out_dir, stem)) + 1:]
         if fmt == 'coco':
             write_json(coco_results(records), path, list(protect), root, overwrite)
-        else:
-            check_output(path, None, list(protect), root, overwrite)
-            # written beside the target under a hidden name with the same extension (the
-            # writers choose the format by it), then moved into place in one step
-            tmp = osp.join(out_dir, f'.{stem}.{os.getpid()}.partial.{ext}')
-            try:
-                if fmt == 'nwb':
-                    _save_nwb(labels, tmp, fps)
-                else:
-                    getattr(sio, FORMATS[fmt])(labels, tmp)
-                os.replace(tmp, path)
-            finally:
-                if osp.exists(tmp):
-                    os.remove(tmp)
+        elif fmt == 'nwb':
+            write_via(path, lambda tmp: _save_nwb(labels, tmp, fps), protect, root, overwrite)
+        else:  # sleap-io's writer into a hidden file of the same extension, then moved
+            write_via(path, lambda tmp, fmt=fmt: getattr(sio, FORMATS[fmt])(labels, tmp),
+                      protect, root, overwrite)
         written[fmt] = path
     return written

@@ -12,8 +12,13 @@ DATASET_INFO_DIR = osp.join(
     'configs', '_base_', 'datasets')
 
 
+@DATASETS.register_module()
 class CheckedCocoStyleDataset(BaseCocoStyleDataset):
     """MMPose's COCO-style dataset with errors that name the file, the record and the field.
+
+    The dataset of a project written by ``tools/new_project.py``, with its keypoint definition
+    from the config (``metainfo=dict(from_file='.../dataset_info.py')``); the datasets below
+    are this class with a shipped definition.
 
     Every annotation must hold ``3 * K`` finite keypoint numbers (``K`` from the dataset
     info), and a training set (``test_mode=False``) must hold at least one instance; MMPose

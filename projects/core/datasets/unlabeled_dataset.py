@@ -27,7 +27,8 @@ class UnlabeledFrameDataset(BaseDataset):
     * ``frame_dir``: every image file of a folder (sorted by name);
     * ``frame_list``: a text file with one image path per line (relative to ``data_root``);
     * ``ann_file``: a COCO JSON whose ``images`` are used and whose annotations are ignored
-      (the ``*_unlabeled.json`` files of the converters);
+      (the ``*_unlabeled.json`` files of the converters); an entry names an image
+      (``file_name``) or a video frame (``video`` and ``frame_idx``, decoded lazily);
     * ``video``: a video file, with ``every`` or ``count`` frames chosen as in
       ``tools/dataset_converters/video2frames.py``. Frames are decoded lazily by
       :class:`LoadFrame` in the pipeline, one at a time, never all in memory.
@@ -80,6 +81,16 @@ class UnlabeledFrameDataset(BaseDataset):
     def _abs(self, path: str) -> str:
         return path if osp.isabs(path) else osp.join(self.data_root, path)
 
+    def _image_entry(self, im: dict, path: str, i: int) -> dict:
+        """One ``images`` entry: ``file_name`` (under ``img_prefix``), or ``video`` (a path,
+        relative to ``data_root`` or absolute) with ``frame_idx`` (decoded by ``LoadFrame``)."""
+        if isinstance(im, dict) and im.get('video') is not None and 'frame_idx' in im:
+            return dict(video_path=self._abs(str(im['video'])), frame_idx=int(im['frame_idx']))
+        if isinstance(im, dict) and im.get('file_name'):
+            return dict(img_path=self._abs(osp.join(self.img_prefix, im['file_name'])))
+        raise ValueError(f'{path}: images[{i}]: expected "file_name", or "video" with '
+                         f'"frame_idx"; got {sorted(im) if isinstance(im, dict) else im!r}')
+
     def load_data_list(self) -> List[dict]:
         path = self._abs(self.source_path)
         if not osp.exists(path):
@@ -95,8 +106,7 @@ class UnlabeledFrameDataset(BaseDataset):
                 images = json.load(f).get('images')
             if not isinstance(images, list):
                 raise ValueError(f'{path}: field "images": expected a list of image entries')
-            items = [dict(img_path=self._abs(osp.join(self.img_prefix, im['file_name'])))
-                     for im in images]
+            items = [self._image_entry(im, path, i) for i, im in enumerate(images)]
         else:
             n = video_info(path)[0]
             idx = select_frames(n, every=self.every, count=self.count) \

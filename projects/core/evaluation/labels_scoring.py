@@ -1,6 +1,4 @@
 """Score SLEAP predictions (a predicted ``.slp``) against SLEAP labels (a labeled ``.slp``)."""
-import json
-import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
@@ -49,7 +47,8 @@ def labels_to_coco(labels, names: Sequence[str], frames: Sequence[int], where: s
 
 
 def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Sequence] = None,
-                 frames: Optional[Sequence[int]] = None, max_dets: int = 100) -> dict:
+                 frames: Optional[Sequence[int]] = None, max_dets: int = 100,
+                 overwrite: bool = False) -> dict:
     """OKS AP of a predicted ``.slp`` (e.g. from ``tools/predict.py``) against a labeled one.
 
     Frames: every frame of ``gt_slp`` with user-labeled instances (or those among ``frames``); the
@@ -66,10 +65,13 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
     Args:
         gt_slp (str): labels (user instances).
         pred_slp (str): predictions (predicted instances; a frame without one counts as a miss).
-        work_dir (str): where the ground truth and results JSON are written.
+        work_dir (str): where the ground truth is written (``ground_truth.json``, through
+            :mod:`projects.core.fileio`: never through a link, an existing file with other
+            content replaced only with ``overwrite``).
         sigmas (sequence, optional): per-node sigmas in the ground truth's node order.
         frames (sequence, optional): frame indices to choose from (unlabeled ones are skipped).
         max_dets (int): detections kept per frame.
+        overwrite (bool): replace an existing ``ground_truth.json`` of other content.
 
     Returns:
         dict: ``coco/AP`` ... and ``sleap/AP`` ..., plus ``n_frames``, ``n_instances`` (ground
@@ -102,11 +104,10 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
             raise ValueError(f'{gt_slp}: none of the chosen frames has a user-labeled instance')
     else:
         frames = labeled
-    os.makedirs(work_dir, exist_ok=True)
+    from ..fileio import write_json
     ann_file = osp.join(work_dir, 'ground_truth.json')
     coco = labels_to_coco(gt, names, frames, gt_slp)
-    with open(ann_file, 'w') as f:
-        json.dump(coco, f)
+    write_json(coco, ann_file, [gt_slp, pred_slp], work_dir, overwrite)
     k = len(names)
     sig = np.full(k, 0.1) if sigmas is None else np.asarray(sigmas, np.float64)
     if sig.shape != (k, ):
@@ -130,8 +131,7 @@ def score_labels(gt_slp: str, pred_slp: str, work_dir: str, sigmas: Optional[Seq
     out = dict(n_frames=len(frames), n_instances=len(coco['annotations']), n_predictions=n_pred)
     for prefix, kw in (('coco', {}), ('sleap', dict(oks_stddev=1.0))):
         metric = KeypointAP(ann_file=ann_file, score_mode='bbox', nms_mode='none',
-                                  max_dets=max_dets, prefix=prefix,
-                                  outfile_prefix=osp.join(work_dir, prefix), **kw)
+                                  max_dets=max_dets, prefix=prefix, **kw)
         metric.dataset_meta = meta
         metric.process([], samples)
         out.update({f'{prefix}/{m}': float(v)

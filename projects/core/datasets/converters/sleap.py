@@ -118,9 +118,10 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
         str: path of the written JSON.
 
     Raises:
-        FileNotFoundError: the labels or the video are missing.
-        ValueError: a node named in ``keypoint_names`` is not in the skeleton, or the file holds
-            more than one video or skeleton.
+        FileNotFoundError: the labels or the video are missing (``video_path`` given but not
+            a file is named as such).
+        ValueError: a node named in ``keypoint_names`` is not in the skeleton, the file holds
+            more than one video or skeleton, or its video is a list of images.
         projects.core.fileio.UnsafeOutputError: an output would replace an input or other
             content, or ``out_dir/images`` / ``out_dir/annotations`` resolve outside ``out_dir``
             (e.g. the image link another converter made).
@@ -142,13 +143,23 @@ def convert_slp(slp_path: str, out_dir: str, video_path: Optional[str] = None,
                    for a, b in ((e.source, e.destination) for e in skeleton.edges)
                    if a.name in name_to_out and b.name in name_to_out})
 
-    if video_path is None:
-        video_path = labels.videos[0].filename
+    recorded = labels.videos[0].filename
+    if isinstance(recorded, (list, tuple)):
+        raise ValueError(f'{slp_path}: its video is a list of {len(recorded)} image files '
+                         f'({osp.dirname(str(recorded[0])) if recorded else "none"}/...), not a '
+                         'video file; this converter reads labels on a video: use '
+                         'tools/new_project.py, which reads labels on image files')
+    if video_path is not None:
+        if not osp.isfile(video_path):
+            raise FileNotFoundError(f'--video {video_path}: not a video file (the video of '
+                                    f'{slp_path}, recorded as {recorded})')
+    else:
+        video_path = recorded
         if not osp.isfile(video_path):
             video_path = osp.join(osp.dirname(slp_path), osp.basename(video_path))
-    if not osp.isfile(video_path):
-        raise FileNotFoundError(f'video for {slp_path} not found at {video_path}; pass it '
-                                'explicitly')
+        if not osp.isfile(video_path):
+            raise FileNotFoundError(f'video for {slp_path} not found at {recorded} nor at '
+                                    f'{video_path}; pass it explicitly with --video')
 
     frames = sorted(labels.labeled_frames, key=lambda lf: lf.frame_idx)
     if frame_indices is not None:

@@ -1,0 +1,196 @@
+"""Tools never destroy a user's file: the data-loss cases found by trying the tools as a
+careless user would, each run again here with the inputs hashed before and after."""
+import hashlib
+import json
+import os
+import os.path as osp
+import pickle
+import shutil
+import sys
+
+import cv2
+import pytest
+import torch
+
+from .test_predict import tiny_model  # noqa: F401  (fixture)
+from .test_train_test import run, tiny_data  # noqa: F401  (fixture)
+from .tiny_config import ROOT
+
+
+def digest(*paths):
+    """SHA-256 of each file (a link's target is read through the link)."""
+    return [hashlib.sha256(open(p, 'rb').read()).hexdigest() for p in paths]
+
+
+def test_test_out_is_never_the_checkpoint_a_link_or_an_existing_file(tiny_model, tmp_path):  # noqa: F811,E501
+    cfg, ckpt, _ = tiny_model
+    before = digest(cfg, ckpt)
+    # the checkpoint under test as --out: refused before the model is built
+    p = run([sys.executable, 'tools/test.py', cfg, ckpt, '--out', ckpt], check=False)
+    assert p.returncode != 0 and f'it is the input file {ckpt}' in p.stderr
+    # --out a link to a file elsewhere: refused, the link's target kept
+    elsewhere = tmp_path / 'elsewhere' / 'notes.json'
+    elsewhere.parent.mkdir()
+    elsewhere.write_text('{"precious": 1}')
+    link = tmp_path / 'metrics.json'
+    link.symlink_to(elsewhere)
+    p = run([sys.executable, 'tools/test.py', cfg, ckpt, '--out', str(link)], check=False)
+    assert p.returncode != 0 and 'is a link' in p.stderr
+    # --dump over an existing file: refused without --overwrite
+    dump = tmp_path / 'preds.pkl'
+    dump.write_bytes(b'earlier predictions')
+    p = run([sys.executable, 'tools/test.py', cfg, ckpt, '--dump', str(dump)], check=False)
+    assert p.returncode != 0 and 'exists with other content' in p.stderr
+    assert digest(cfg, ckpt) == before and elsewhere.read_text() == '{"precious": 1}'
+    assert dump.read_bytes() == b'earlier predictions'
+    # with --overwrite: the dump replaced by the 3 frames' predictions, the link itself
+    # replaced by the metrics file (its target kept)
+    run([sys.executable, 'tools/test.py', cfg, ckpt, '--work-dir', str(tmp_path / 'w'),
+         '--out', str(link), '--dump', str(dump), '--overwrite'])
+    assert not link.is_symlink() and 'coco/AP' in json.load(open(link))
+    assert elsewhere.read_text() == '{"precious": 1}' and digest(cfg, ckpt) == before
+    preds = pickle.loads(dump.read_bytes())
+    assert len(preds) == 3 and 'pred_instances' in preds[0]
+
+
+def test_predict_never_draws_over_its_input_images(tiny_model, tmp_path):  # noqa: F811
+    cfg, ckpt, video = tiny_model
+    folder = tmp_path / 'DIR'
+    (folder / 'overlay').mkdir(parents=True)
+    cap = cv2.VideoCapture(video)
+    for name in ('a.png', 'b.png'):
+        ok, img = cap.read()
+        cv2.imwrite(str(folder / 'overlay' / name), img)
+    cap.release()
+    images = [str(folder / 'overlay' / n) for n in ('a.png', 'b.png')]
+    before = digest(*images)
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
+             str(folder), '--save', 'overlay', '--score-thr', '0'], check=False)
+    assert p.returncode == 2 and 'is the input file' in p.stderr and 'a.png' in p.stderr
+    assert digest(*images) == before
+    # even with --overwrite an input is never an output
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
+             str(folder), '--save', 'overlay', '--overwrite'], check=False)
+    assert p.returncode == 2 and digest(*images) == before
+    # DIR/overlay a link to a folder outside --out: refused, nothing written there
+    out = tmp_path / 'out'
+    out.mkdir()
+    outside = tmp_path / 'outside'
+    outside.mkdir()
+    (out / 'overlay').symlink_to(outside, target_is_directory=True)
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
+             str(out), '--save', 'overlay', 'coco', '--score-thr', '0'], check=False)
+    assert p.returncode == 2 and 'outside the output folder' in p.stderr
+    assert os.listdir(outside) == [] and os.listdir(out) == ['overlay']
+    # a proper --out: the overlays are drawn there, the inputs untouched
+    run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
+         str(tmp_path / 'good'), '--save', 'overlay', '--score-thr', '0'])
+    assert sorted(os.listdir(tmp_path / 'good' / 'overlay')) == ['a.png', 'b.png']
+    assert digest(*images) == before
+
+
+def test_predict_overwrite_replaces_a_planted_overlay_link_not_its_target(tiny_model,  # noqa: F811,E501
+                                                                        tmp_path):
+    cfg, ckpt, video = tiny_model
+    victim = tmp_path / 'victim.mp4'
+    shutil.copy(video, victim)
+    before = digest(victim)
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'hive_overlay.mp4').symlink_to(victim)
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(out),
+             '--save', 'overlay', '--frames', '0:2'], check=False)
+    assert p.returncode == 2 and 'is a link' in p.stderr
+    run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(out), '--save',
+         'overlay', '--frames', '0:2', '--score-thr', '0', '--overwrite'])
+    assert not (out / 'hive_overlay.mp4').is_symlink() and digest(victim) == before
+    cap = cv2.VideoCapture(str(out / 'hive_overlay.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 2
+    cap.release()
+    assert sorted(f for f in os.listdir(out) if not f.endswith('_mmpose1x.pth')) == [
+        'hive_overlay.mp4']
+
+
+def test_tracking_eval_and_score_slp_never_replace_labels(tmp_path, shared_data):
+    gt = tmp_path / 'GT.slp'
+    shutil.copy(osp.join(shared_data, 'fly', 'clip.slp'), gt)
+    before = digest(gt)
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), '--pred', str(gt),
+             '--frames', '0:5', '--out', str(gt)], check=False)
+    assert p.returncode == 2 and 'is the input file' in p.stderr and digest(gt) == before
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), '--pred', str(gt),
+             '--frames', '0:5', '--out', str(gt), '--overwrite'], check=False)
+    assert p.returncode == 2 and digest(gt) == before
+    # score_slp: metrics.json a link to a file elsewhere
+    out = tmp_path / 'score'
+    out.mkdir()
+    victim = tmp_path / 'victim.json'
+    victim.write_text('{"keep": true}')
+    (out / 'metrics.json').symlink_to(victim)
+    p = run([sys.executable, 'tools/analysis/score_slp.py', str(gt), str(gt), '--frames', '0:3',
+             '--out', str(out)], check=False)
+    assert p.returncode == 2 and 'is a link' in p.stderr
+    assert victim.read_text() == '{"keep": true}' and digest(gt) == before
+    run([sys.executable, 'tools/analysis/score_slp.py', str(gt), str(gt), '--frames', '0:3',
+         '--out', str(out), '--overwrite'])
+    metrics = json.load(open(out / 'metrics.json'))
+    # 3 frames of 2 labeled flies; the labels file holds no predicted instance to score
+    assert (metrics['n_frames'], metrics['n_instances'], metrics['n_predictions']) == (3, 6, 0)
+    assert victim.read_text() == '{"keep": true}' and digest(gt) == before
+
+
+def test_transfer_checkpoint_never_replaces_an_existing_file(tiny_model, tmp_path):  # noqa: F811
+    cfg, ckpt, _ = tiny_model
+    labels = tmp_path / 'train.json'
+    labels.write_text('{"images": [], "annotations": []}')
+    before = digest(labels, ckpt, cfg)
+    for out in (str(labels), ckpt, cfg):
+        p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', ckpt, cfg,
+                 out], check=False)
+        assert p.returncode == 2, p.stderr
+    assert digest(labels, ckpt, cfg) == before
+    p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', ckpt, cfg, ckpt,
+             '--overwrite'], check=False)
+    assert p.returncode == 2 and 'is the input file' in p.stderr
+    assert digest(labels, ckpt, cfg) == before
+
+
+def test_mmpose1x_copy_is_named_by_content_and_never_written_through_links(tmp_path):
+    """Two 0.x checkpoints of the same file name get two copies; planted links at the copy's
+    old temporary name and at the copy's own name are never written through."""
+    from projects.core.checkpoint import mmpose1x_checkpoint
+    from projects.core.fileio import UnsafeOutputError
+    work = tmp_path / 'work'
+    work.mkdir()
+    victim = tmp_path / 'victim.pth'
+    victim.write_bytes(b'x' * 1000)
+    (work / 'model_mmpose1x.pth.tmp').symlink_to(victim)  # the old fixed temporary name
+    paths = []
+    for i, value in enumerate((1.0, 2.0)):
+        (tmp_path / f'v{i}').mkdir()
+        src = tmp_path / f'v{i}' / 'model.pth'
+        torch.save(dict(state_dict={'keypoint_head.final_layer.weight': torch.full((2,), value)},
+                        meta={}), src)
+        paths.append(mmpose1x_checkpoint(str(src), str(work)))
+    assert paths[0] != paths[1]
+    for path, value in zip(paths, (1.0, 2.0)):
+        sd = torch.load(path, weights_only=True)['state_dict']
+        assert list(sd) == ['head.final_layer.weight'] and float(sd[list(sd)[0]][0]) == value
+    assert victim.read_bytes() == b'x' * 1000
+    assert mmpose1x_checkpoint(str(tmp_path / 'v0' / 'model.pth'), str(work)) == paths[0]
+    # a link at the copy's name is refused, its target untouched
+    os.remove(paths[1])
+    os.symlink(victim, paths[1])
+    with pytest.raises(UnsafeOutputError, match='is a link'):
+        mmpose1x_checkpoint(str(tmp_path / 'v1' / 'model.pth'), str(work))
+    assert victim.read_bytes() == b'x' * 1000
+    # a file at the copy's name made from other bytes is refused, not loaded
+    os.remove(paths[1])
+    shutil.copy(paths[0], paths[1])
+    with pytest.raises(UnsafeOutputError, match='not the 1.x copy'):
+        mmpose1x_checkpoint(str(tmp_path / 'v1' / 'model.pth'), str(work))
+    # a truncated checkpoint: the error names it
+    bad = tmp_path / 'truncated.pth'
+    bad.write_bytes((tmp_path / 'v0' / 'model.pth').read_bytes()[:100])
+    with pytest.raises(RuntimeError, match='truncated.pth does not load'):
+        mmpose1x_checkpoint(str(bad), str(work))
