@@ -2,7 +2,8 @@ r"""Turn the labels a scientist already has into a PoseBridge project folder.
 
     python tools/new_project.py LABELS [LABELS ...] --out DIR [--unlabeled VIDEO_OR_FOLDER ...]
         [--val 0.1] [--test 0.1] [--seed 0] [--split-by frame|video] [--sigma 0.1]
-        [--max-unlabeled 1000] [--video RECORDED=NOW ...] [--name NAME] [--overwrite]
+        [--max-unlabeled 1000] [--rotate DEGREES] [--images DIR] [--video RECORDED=NOW ...]
+        [--name NAME] [--overwrite]
 
 LABELS: anything sleap-io reads (``sleap_io.load_file``): a SLEAP ``.slp``, a DeepLabCut
 ``CollectedData_*.csv`` (or the ``.h5`` beside it), a COCO keypoint ``.json``, a Label Studio
@@ -50,6 +51,12 @@ def parse_args(argv=None):
                         help='OKS sigma of every keypoint (coco/AP)')
     parser.add_argument('--max-unlabeled', type=int, default=1000,
                         help='unlabeled frames kept per video or folder, evenly spaced (0: all)')
+    parser.add_argument('--rotate', type=float,
+                        help='rotation augmentation, +- degrees (default: from the headings in '
+                        'the labels: 180 when they are spread, else 30); pass 180 when new '
+                        'videos show headings the labels do not')
+    parser.add_argument('--images', help='the folder of a COCO file\'s images (default: beside '
+                        'the file, or its images/ folder)')
     parser.add_argument('--video', nargs='+', default=[], metavar='RECORDED=NOW',
                         help='where a video or image the labels name is now')
     parser.add_argument('--name', help='dataset name (default: the folder name of --out)')
@@ -86,7 +93,11 @@ def summarize(labels, split, input_choice, spread, rotate, iters, max_inst, writ
         f'(range {lengths.min():.0f}-{lengths.max():.0f})',
         f'- Headings: mean resultant length R = '
         + (f'{spread:.2f}' if spread is not None else 'unknown')
-        + f' -> rotation augmentation +-{rotate} degrees',
+        + (f' -> rotation augmentation +-{rotate:g} degrees' if args.rotate is None else
+           f'; rotation augmentation +-{rotate:g} degrees (--rotate)')
+        + ('' if args.rotate is not None or rotate >= 180 else
+           ' (the labels face mostly one way; if new videos show other headings, '
+           'make the project again with --rotate 180)'),
         '',
         '## What was chosen',
         '',
@@ -167,7 +178,7 @@ def main(argv=None):
             parser.error(f'--video {v!r}: expected RECORDED=NOW')
         moved[old] = new
     try:
-        labels = read_labels(args.labels, moved)
+        labels = read_labels(args.labels, moved, args.images)
         split = split_frames(labels.frames, args.val, args.test, args.seed, args.split_by)
     except (LabelsError, FileNotFoundError, OSError) as e:
         parser.error(str(e))
@@ -181,7 +192,7 @@ def main(argv=None):
     paper = choose_input_size(frame_size, float(np.median(lengths)) / 2,
                               max_pixels_factor=16.0)
     spread = heading_spread(labels)
-    rotate = rotate_factor(spread)
+    rotate = rotate_factor(spread) if args.rotate is None else args.rotate
     iters = recipe_iters(cpu['input_size'])
     max_inst = max_instances(labels.instances_per_frame)
     name = args.name or osp.basename(osp.normpath(out))

@@ -121,7 +121,7 @@ class Overlay:
                                                     line_width=2)
         self.vis.set_dataset_meta(meta)
         self.path, self.fps, self.kpt_thr, self.as_video = path, fps or 25.0, kpt_thr, as_video
-        self.sources, self.root, self.overwrite = list(sources), root, overwrite
+        self.sources, self.root, self.overwrite = sources, root, overwrite
         self.writer = VideoFileWriter(path, self.fps, self.sources, root, overwrite) \
             if as_video else None
         self.palette = (np.array([[230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200],
@@ -183,7 +183,7 @@ def main(argv=None):
     from projects.core.apis import (FrameSource, KeypointTracker, build_labels, output_path,
                                     save_predictions)
     from projects.core.cli import parse_frames
-    from projects.core.fileio import UnsafeOutputError, check_folder, check_output
+    from projects.core.fileio import Inputs, UnsafeOutputError, check_folder, check_output
 
     for path in (args.config, args.checkpoint):
         if not osp.isfile(path):
@@ -204,7 +204,7 @@ def main(argv=None):
         parser.error(f'--out {args.out}: a file; expected a folder')
     os.makedirs(args.out, exist_ok=True)
     # the run's inputs: none of them is ever written
-    inputs = [args.config, args.checkpoint, args.input] + list(source.paths)
+    inputs = Inputs([args.config, args.checkpoint, args.input] + list(source.paths))
     overlay_path = osp.join(args.out, f'{stem}_overlay.mp4' if source.kind == 'video'
                             else 'overlay')
     formats = [f for f in args.save if f != 'overlay']
@@ -227,7 +227,10 @@ def main(argv=None):
     # that does not fit the config's model is refused (init_model loads non-strictly)
     from projects.core.checkpoint import (CheckpointMismatchError, check_checkpoint_fits,
                                           mmpose1x_checkpoint)
-    checkpoint = mmpose1x_checkpoint(args.checkpoint, args.out)
+    try:  # a truncated or empty checkpoint: the error names it
+        checkpoint = mmpose1x_checkpoint(args.checkpoint, args.out)
+    except (RuntimeError, UnsafeOutputError) as e:
+        parser.error(str(e))
     model = init_model(cfg, checkpoint, device=args.device)
     try:
         check_checkpoint_fits(model, checkpoint, cfg.get('load_from_allow', ()))
@@ -248,6 +251,10 @@ def main(argv=None):
     bar = ProgressBar(len(source))
     try:
         records = predict_frames(model, source, data_mode, sigmas, args, tracker, overlay, bar)
+    except (ValueError, OSError) as e:  # an empty or truncated image, an unreadable frame
+        if overlay is not None:
+            overlay.discard()
+        parser.error(str(e))
     except BaseException:
         if overlay is not None:
             overlay.discard()

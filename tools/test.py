@@ -104,7 +104,10 @@ def main():
     setup_cpu_distributed(cfg)
     # a published MMPose 0.x checkpoint (keypoint_head.*) is loaded through a 1.x copy
     from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
-    cfg.load_from = mmpose1x_checkpoint(args.checkpoint, cfg.work_dir)
+    try:  # a missing, truncated or empty checkpoint: the error names it
+        cfg.load_from = mmpose1x_checkpoint(args.checkpoint, cfg.work_dir)
+    except (FileNotFoundError, RuntimeError) as e:
+        raise SystemExit(f'test.py: {e}') from None
     runner = Runner.from_cfg(cfg)
     # MMEngine loads non-strictly: refuse a checkpoint of another model before testing
     check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))

@@ -171,10 +171,12 @@ def main():
         from projects.core.checkpoint import mmpose1x_checkpoint
         cfg.load_from = mmpose1x_checkpoint(cfg.load_from, cfg.work_dir)
     runner = Runner.from_cfg(cfg)
-    if cfg.get('load_from') and not cfg.get('resume'):
-        # MMEngine loads non-strictly: refuse a checkpoint of another model before training
+    if cfg.get('load_from'):
+        # MMEngine loads non-strictly: refuse a checkpoint of another model before training;
+        # a resumed run must fit exactly (a transfer's allowed keys are a load_from matter)
         from projects.core.checkpoint import check_checkpoint_fits
-        check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))
+        check_checkpoint_fits(runner.model, cfg.load_from,
+                              () if cfg.get('resume') else cfg.get('load_from_allow', ()))
     runner.train()
 
 

@@ -8,8 +8,9 @@ and :class:`mmengine.logging.HistoryBuffer` objects (``message_hub``), so loadin
 Rather than switching the safety off (``weights_only=False`` would run any pickled code), this
 module
 
-* adds exactly those types to torch's allow-list (``torch.serialization.add_safe_globals``);
-  other globals in a file are still refused;
+* adds exactly those types (and the ``bytes`` builtin, see :data:`SAFE_GLOBALS`) to torch's
+  allow-list (``torch.serialization.add_safe_globals``); other globals in a file are still
+  refused;
 * pickles a ``HistoryBuffer`` as ``HistoryBuffer(log_history, count_history, max_length)``
   (``copyreg``): its own ``__getstate__`` also stores its statistics functions, which protocol 2
   writes as ``getattr(HistoryBuffer, 'min')``, and allowing ``getattr`` is not needed.
@@ -50,7 +51,10 @@ def _numpy_globals() -> list:
     return out
 
 
-SAFE_GLOBALS = _numpy_globals() + [HistoryBuffer]
+#: ``bytes``: pickle protocol 2 (``torch.save``'s) writes an empty ``bytes`` object as a call
+#: of the ``bytes`` builtin, and an empty numpy array (e.g. the link colours of a skeleton
+#: without links, ``meta.dataset_meta.skeleton_link_colors``) holds one; it runs no code
+SAFE_GLOBALS = _numpy_globals() + [HistoryBuffer, bytes]
 
 
 def _reduce_history_buffer(buf: HistoryBuffer):

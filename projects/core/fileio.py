@@ -35,6 +35,29 @@ class UnsafeOutputError(ValueError):
     """An output would replace an input, escape the output root or replace other content."""
 
 
+class Inputs:
+    """A run's input files, resolved once (``os.path.realpath``), for runs with many inputs
+    (a folder of thousands of images): :func:`check_output` then looks an output up in a set
+    instead of resolving every input again for every output.
+
+    Args:
+        paths (iterable of str): the inputs (``None`` and empty entries are skipped).
+    """
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self._by_real = {}
+        for p in paths:
+            if p:
+                self._by_real.setdefault(osp.realpath(p), p)
+
+    def __iter__(self):
+        return iter(self._by_real.values())
+
+    def match(self, real: str) -> Optional[str]:
+        """The input that resolves to ``real``, or ``None``."""
+        return self._by_real.get(real)
+
+
 def _inside(path: str, root: str) -> bool:
     path, root = osp.realpath(path), osp.realpath(root)
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
@@ -60,7 +83,8 @@ def check_output(path: str, data: Optional[bytes] = None, sources: Iterable[str]
         path (str): the file to write.
         data (bytes, optional): the bytes to write; an existing file with exactly these bytes
             is left alone (the return value is then ``False``).
-        sources (iterable of str): the inputs of the run; ``path`` must not resolve to any.
+        sources (iterable of str or Inputs): the inputs of the run; ``path`` must not resolve
+            to any (pass :class:`Inputs` when there are many).
         root (str, optional): the output root (a tool's ``--out``): the folder ``path`` is
             written into must resolve inside it, so that a link below ``root`` never sends a
             write elsewhere.
@@ -74,9 +98,12 @@ def check_output(path: str, data: Optional[bytes] = None, sources: Iterable[str]
             folder, or exists with other content and ``overwrite`` is false.
     """
     real = osp.realpath(path)
-    for src in sources:
-        if src and osp.realpath(src) == real:
-            raise UnsafeOutputError(f'refusing to write {path}: it is the input file {src}')
+    if isinstance(sources, Inputs):
+        hit = sources.match(real)
+    else:
+        hit = next((s for s in sources if s and osp.realpath(s) == real), None)
+    if hit is not None:
+        raise UnsafeOutputError(f'refusing to write {path}: it is the input file {hit}')
     if root is not None:
         check_folder(osp.dirname(osp.abspath(path)), root)
     if osp.isdir(path):
@@ -226,7 +253,8 @@ class VideoFileWriter:
     def __init__(self, path: str, fps: float, sources: Iterable[str] = (),
                  root: Optional[str] = None, overwrite: bool = False) -> None:
         self.path, self.fps, self.root = path, float(fps), root
-        self.sources, self.overwrite = list(sources), overwrite
+        self.sources = sources if isinstance(sources, Inputs) else list(sources)
+        self.overwrite = overwrite
         check_output(path, None, self.sources, root, overwrite)
         self._writer, self._tmp = None, None
 
@@ -347,6 +375,37 @@ def write_link(target: str, path: str, root: Optional[str] = None,
     return True
 
 
+def check_image_complete(path: str) -> None:
+    """Refuse an empty image file, or a JPEG / PNG that ends before its end marker.
+
+    OpenCV decodes a truncated JPEG without an error (the missing rows come out grey), so a
+    file cut short by a copy would be trained on or predicted on silently. A JPEG must end
+    with its end-of-image marker ``FF D9`` (trailing zero bytes, which some cameras pad with,
+    are allowed); a PNG with its ``IEND`` chunk. Other formats are checked for emptiness only.
+
+    Raises:
+        FileNotFoundError: no such file.
+        ValueError: the file is empty or truncated; the message names it.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'image {path} does not exist')
+    size = osp.getsize(path)
+    if size == 0:
+        raise ValueError(f'image {path} is empty (0 bytes)')
+    ext = osp.splitext(path)[1].lower()
+    if ext not in ('.jpg', '.jpeg', '.png'):
+        return
+    with open(path, 'rb') as f:
+        f.seek(max(0, size - 4096))
+        tail = f.read().rstrip(b'\x00')
+    if ext in ('.jpg', '.jpeg') and not tail.endswith(b'\xff\xd9'):
+        raise ValueError(f'image {path} is a truncated JPEG: it does not end with the '
+                         'end-of-image marker FF D9 (a copy cut short?)')
+    if ext == '.png' and not tail.endswith(b'IEND\xaeB`\x82'):
+        raise ValueError(f'image {path} is a truncated PNG: it does not end with its IEND '
+                         'chunk (a copy cut short?)')
+
+
 def read_json(path: str, what: str = 'file') -> Any:
     """Read ``path`` as JSON, whatever its extension.
 
@@ -380,7 +439,7 @@ class RestrictedUnpickler(pickle.Unpickler):
     ALLOWED |= {('numpy.core.multiarray', '_reconstruct'), ('numpy.core.multiarray', 'scalar'),
                 ('numpy._core.multiarray', '_reconstruct'),
                 ('numpy._core.multiarray', 'scalar'), ('numpy', 'ndarray'), ('numpy', 'dtype'),
-                ('collections', 'OrderedDict')}
+                ('collections', 'OrderedDict'), ('builtins', 'bytes')}
 
     def find_class(self, module: str, name: str):
         if (module, name) in self.ALLOWED:
@@ -410,7 +469,7 @@ def load_restricted_pickle(path: str, what: str = 'file') -> Any:
                          f'{e})') from e
 
 
-__all__ = ['UnsafeOutputError', 'check_folder', 'check_output', 'write_via', 'write_bytes',
+__all__ = ['UnsafeOutputError', 'Inputs', 'check_folder', 'check_output', 'write_via', 'write_bytes',
            'write_text', 'write_json', 'write_pickle', 'save_checkpoint', 'save_figure',
-           'write_image', 'write_link', 'VideoFileWriter', 'read_json', 'RestrictedUnpickler',
+           'write_image', 'write_link', 'VideoFileWriter', 'check_image_complete', 'read_json', 'RestrictedUnpickler',
            'load_restricted_pickle']

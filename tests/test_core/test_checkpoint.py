@@ -30,6 +30,23 @@ def test_mmengine_checkpoint_content_loads_with_weights_only(tmp_path):
     assert got['message_hub']['log_scalars']['train/loss'].current() == 1.5
 
 
+def test_empty_arrays_of_a_skeleton_without_links_load(tmp_path):
+    """A dataset without skeleton links (DeepLabCut labels without a config) puts empty numpy
+    arrays into the checkpoint's dataset meta; protocol 2 pickles their empty data as a call of
+    the ``bytes`` builtin, which must load (a trained project's checkpoints did not)."""
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    meta = parse_pose_metainfo(dict(
+        dataset_name='mouse', keypoint_info={0: dict(name='a', id=0, color=[0, 0, 0], type='',
+                                                     swap='')},
+        skeleton_info={}, joint_weights=[1.0], sigmas=[0.1]))
+    assert meta['skeleton_link_colors'].size == 0
+    path = tmp_path / 'c.pth'
+    torch.save(dict(meta=dict(dataset_meta=meta), state_dict=dict(w=torch.ones(1))), path)
+    assert b'bytes' in path.read_bytes()
+    got = torch.load(path, weights_only=True)
+    assert got['meta']['dataset_meta']['skeleton_link_colors'].size == 0
+
+
 def test_other_globals_still_refused(tmp_path):
     path = tmp_path / 'evil.pth'
     torch.save(dict(x=NotAllowed()), path)

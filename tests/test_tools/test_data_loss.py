@@ -194,3 +194,42 @@ def test_mmpose1x_copy_is_named_by_content_and_never_written_through_links(tmp_p
     bad.write_bytes((tmp_path / 'v0' / 'model.pth').read_bytes()[:100])
     with pytest.raises(RuntimeError, match='truncated.pth does not load'):
         mmpose1x_checkpoint(str(bad), str(work))
+
+
+def test_truncated_and_empty_inputs_are_named(tiny_model, tmp_path):  # noqa: F811
+    """A checkpoint cut short, an empty one, a truncated JPEG and an empty image: each is
+    refused with its file named (torch's and OpenCV's own errors name none, and OpenCV decodes
+    a truncated JPEG as grey rows without a word)."""
+    from projects.core.fileio import check_image_complete
+    cfg, ckpt, video = tiny_model
+    cut = tmp_path / 'cut.pth'
+    cut.write_bytes(open(ckpt, 'rb').read()[:1000])
+    empty = tmp_path / 'empty.pth'
+    empty.write_bytes(b'')
+    for bad in (cut, empty):
+        p = run([sys.executable, 'tools/test.py', cfg, str(bad)], check=False)
+        assert p.returncode != 0 and f'checkpoint {bad} does not load' in p.stderr
+    p = run([sys.executable, 'tools/predict.py', cfg, str(cut), video, '--out',
+             str(tmp_path / 'o')], check=False)
+    assert p.returncode == 2 and f'checkpoint {cut} does not load' in p.stderr
+    cap = cv2.VideoCapture(video)
+    ok, frame = cap.read()
+    cap.release()
+    good = tmp_path / 'frames' / 'a.jpg'
+    good.parent.mkdir()
+    cv2.imwrite(str(good), frame)
+    check_image_complete(str(good))
+    data = good.read_bytes()
+    (tmp_path / 'frames' / 'b.jpg').write_bytes(data[:len(data) // 2])
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(tmp_path / 'frames'), '--out',
+             str(tmp_path / 'o2'), '--score-thr', '0'], check=False)
+    assert p.returncode == 2 and 'b.jpg is a truncated JPEG' in p.stderr
+    (tmp_path / 'frames' / 'b.jpg').write_bytes(b'')
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(tmp_path / 'frames'), '--out',
+             str(tmp_path / 'o3'), '--score-thr', '0'], check=False)
+    assert p.returncode == 2 and 'b.jpg is empty (0 bytes)' in p.stderr
+    png = tmp_path / 'c.png'
+    cv2.imwrite(str(png), frame)
+    png.write_bytes(png.read_bytes()[:-20])
+    with pytest.raises(ValueError, match='c.png is a truncated PNG'):
+        check_image_complete(str(png))

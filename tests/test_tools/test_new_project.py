@@ -210,3 +210,56 @@ def test_slp2dlc_one_animal_cropped_and_alone(shared_data, tmp_path):
             assert (full[thorax[1], thorax[0]] < 40).all()  # dark background grey, no fly
             masked += 1
     assert masked >= 1  # the courting male is inside the crop
+
+
+def test_coco_keypoints_to_a_project(honeybee_coco, tmp_path):
+    """A COCO keypoint file whose images are in another folder (--images): 30 hive frames of
+    3-29 bees, 5 keypoints; the project trains and tests."""
+    ann = osp.join(honeybee_coco, 'annotations', 'honeybee_test.json')
+    out = tmp_path / 'bees'
+    # the images are not beside the file: refused, naming them
+    p = run([sys.executable, 'tools/new_project.py', ann, '--out', str(out)], check=False)
+    assert p.returncode == 2 and 'images missing' in p.stderr and '--images' in p.stderr
+    assert not out.exists()
+    run([sys.executable, 'tools/new_project.py', ann, '--images',
+         osp.join(honeybee_coco, 'images'), '--out', str(out)])
+    coco = json.load(open(ann))
+    from collections import Counter
+    most = max(Counter(a['image_id'] for a in coco['annotations']).values())
+    from mmengine.config import Config
+    cfg = Config.fromfile(str(out / 'directpose.py'))
+    assert cfg.codec.max_instances == most + math.ceil(most / 4)
+    # bees (median 258 px) in 2560x1440 frames: the pixel floor decides, sqrt(640 * 384 /
+    # (2560 * 1440)) = 0.258 -> 660.6 x 371.6 -> 672 x 384
+    assert tuple(cfg.input_size) == (672, 384)
+    # bees face every way on the ramp: any rotation
+    assert cfg.affine.rotate_factor == 180
+    assert (out / 'README.md').read_text().count('`RAnt`/`LAnt`') == 1
+    sizes = [len(json.load(open(out / 'annotations' / f'{s}.json'))['images'])
+             for s in ('train', 'val', 'test')]
+    assert sizes == [24, 3, 3]
+    run([sys.executable, 'tools/train.py', str(out / 'directpose.py'), '--iters', '2',
+         '--work-dir', str(tmp_path / 'work')])
+    run([sys.executable, 'tools/test.py', str(out / 'directpose.py'),
+         str(tmp_path / 'work' / 'iter_2.pth'), '--out', str(tmp_path / 'm.json'),
+         '--work-dir', str(tmp_path / 'work')])
+    assert 'px/LAnt_median' in json.load(open(tmp_path / 'm.json'))
+
+
+def test_sleap2coco_errors_name_what_to_do(tmp_path, shared_data):
+    """A .slp whose video is a list of images, and --video naming a folder: clear errors
+    instead of a bare TypeError."""
+    import sleap_io as sio
+    csv = write_dlc(str(tmp_path / 'dlc'), [mouse(i) for i in range(4)])
+    slp = tmp_path / 'images.slp'
+    sio.load_file(csv).save(str(slp))
+    p = run([sys.executable, 'tools/dataset_converters/sleap2coco.py', str(slp), '--out',
+             str(tmp_path / 'o')], check=False)
+    assert p.returncode == 2 and 'is a list of 4 image files' in p.stderr
+    assert 'tools/new_project.py' in p.stderr and 'TypeError' not in p.stderr
+    # a .slp on a video, with --video naming a folder
+    folder = tmp_path / 'dlc' / 'labeled-data'
+    fly = osp.join(shared_data, 'fly', 'clip.slp')
+    p = run([sys.executable, 'tools/dataset_converters/sleap2coco.py', fly, '--video',
+             str(folder), '--out', str(tmp_path / 'o2')], check=False)
+    assert p.returncode == 2 and f'--video {folder}: not a video file' in p.stderr

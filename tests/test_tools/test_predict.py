@@ -183,3 +183,32 @@ def test_predict_warns_when_every_frame_is_empty(tiny_model, tmp_path):
     p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out',
              str(tmp_path / 'b'), '--frames', '0:1', '--save', 'coco'])
     assert '--score-thr 0.300 (the default' in p.stdout
+
+
+def test_tracking_eval_matches_nodes_by_name(shared_data, tmp_path):
+    """The same tracks with the skeleton's nodes in reverse order score IDF1 1; a prediction
+    file without a node of the ground truth is refused, naming it."""
+    import sleap_io as sio
+    gt = osp.join(shared_data, 'fly', 'clip.slp')
+    labels = sio.load_slp(gt)
+    names = labels.skeletons[0].node_names
+
+    def write(path, nodes):
+        # before the Skeleton: it turns the list's names into Node objects in place
+        idx = [names.index(n) if n in names else 0 for n in nodes]
+        skel = sio.Skeleton(nodes=list(nodes))
+        frames = [sio.LabeledFrame(video=labels.videos[0], frame_idx=lf.frame_idx, instances=[
+            sio.Instance.from_numpy(i.numpy()[idx], skeleton=skel, track=i.track)
+            for i in lf.user_instances]) for lf in labels.labeled_frames if lf.frame_idx < 20]
+        sio.Labels(labeled_frames=frames, videos=labels.videos, skeletons=[skel],
+                   tracks=labels.tracks).save(str(path))
+
+    write(tmp_path / 'reversed.slp', names[::-1])
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt, '--pred',
+             str(tmp_path / 'reversed.slp'), '--frames', '0:20', '--max-dist', '5'])
+    tracker = [line for line in p.stdout.splitlines() if line.startswith('tracker')][0]
+    assert tracker.split()[1] == '1.000'  # IDF1
+    write(tmp_path / 'renamed.slp', ['HEAD'] + names[1:])
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt, '--pred',
+             str(tmp_path / 'renamed.slp'), '--frames', '0:20'], check=False)
+    assert p.returncode == 2 and "lacks the nodes ['head']" in p.stderr

@@ -130,6 +130,18 @@ def test_test_and_load_from_refuse_a_checkpoint_of_another_model(tiny_data, tmp_
     run([sys.executable, 'tools/test.py', str(resumed), str(weights), '--work-dir',
          str(tmp_path / 'w4'), '--out', str(out)])
     assert 'coco/AP' in json.load(open(out))
+    # --resume from a checkpoint without the head: refused before training, file named
+    # (MMEngine would resume at its iteration with a random head and a warning)
+    sd = torch.load(ckpt, map_location='cpu', weights_only=False)
+    sd['state_dict'] = {k: v for k, v in sd['state_dict'].items() if not k.startswith('head.')}
+    headless = tmp_path / 'headless.pth'
+    torch.save(sd, headless)
+    p = run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(tmp_path / 'w5'),
+             '--no-validate', '--resume', str(headless),
+             '--cfg-options', 'train_cfg.max_iters=3'], check=False)
+    assert p.returncode != 0 and 'headless.pth does not fit' in p.stderr
+    assert 'missing (first: head.' in p.stderr
+    assert not (tmp_path / 'w5' / 'iter_3.pth').exists()
 
 
 def test_resume_skips_a_truncated_newest_checkpoint(tiny_data, tmp_path):

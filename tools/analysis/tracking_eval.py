@@ -16,7 +16,9 @@
   compared with per-frame ids: each frame's instances numbered in the order listed, which is
   what a model without tracking gives.
 
-Ground truth and hypotheses are matched per frame by the mean distance of their keypoints
+Keypoints are matched by node name (a prediction file whose skeleton lacks a node of the ground
+truth is refused, naming it). Ground truth and hypotheses are matched per frame by the mean
+distance of their keypoints
 (pixels; pairs farther than ``--max-dist`` never match) and scored with motmetrics (the CLEAR MOT
 and identity metrics of Bernardin & Stiefelhagen 2008 and Ristani et al. 2016): IDF1, MOTA and
 the number of identity switches. Prints a table (mean +- standard error over draws) and writes
@@ -31,24 +33,37 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 import numpy as np  # noqa: E402
 
 
-def load_tracks(path, frames=None):
-    """``{frame_idx: (keypoints (N, K, 2), track names (N,))}`` of a SLEAP file (instances
-    without a track get ``None``)."""
+def load_tracks(path, frames=None, nodes=None):
+    """``({frame_idx: (keypoints (N, K, 2), track names (N,))}, node names)`` of a SLEAP
+    file (instances without a track get ``None``). With ``nodes`` (another file's node
+    names), keypoints are put in that order, matched by name.
+
+    Raises:
+        ValueError: no labeled frame (among ``frames``), or ``nodes`` that the file's skeleton
+            lacks (named).
+    """
     import sleap_io as sio
     labels = sio.load_slp(path)
+    own = list(labels.skeletons[0].node_names)
+    nodes = own if nodes is None else list(nodes)
+    missing = [n for n in nodes if n not in own]
+    if missing:
+        raise ValueError(f'{path}: its skeleton lacks the nodes {missing} (nodes: {own}); '
+                         'the files must have the same skeleton, matched by node name')
+    order = [own.index(n) for n in nodes]
     out = {}
     for lf in labels:
         if frames is not None and lf.frame_idx not in frames:
             continue
         insts = list(lf.instances)
-        k = len(labels.skeletons[0].nodes)
-        pts = np.stack([i.numpy() for i in insts]) if insts else np.zeros((0, k, 2))
+        pts = np.stack([i.numpy()[order] for i in insts]) if insts else \
+            np.zeros((0, len(nodes), 2))
         out[lf.frame_idx] = (pts, [i.track.name if i.track is not None else None
                                    for i in insts])
     if not out:
         raise ValueError(f'{path}: no labeled frame' + (' in the selected frames'
                                                         if frames is not None else ''))
-    return out
+    return out, nodes
 
 
 def mean_keypoint_distance(a, b):
@@ -146,13 +161,18 @@ def main(argv=None):
             parser.error(str(e))
     frames = parse_frames(args.frames)
     frames = set(frames) if frames is not None else None
-    gt = load_tracks(args.gt, frames)
+    try:
+        gt, nodes = load_tracks(args.gt, frames)
+        pred = load_tracks(args.pred, frames, nodes)[0] if args.pred else None
+    except (FileNotFoundError, ValueError) as e:
+        parser.error(str(e))
+    if not any(len(p) for p, _ in gt.values()):
+        parser.error(f'{args.gt}: no ground-truth instance in the selected frames')
     if any(n is None for _, names in gt.values() for n in names):
         parser.error(f'{args.gt}: some ground-truth instances have no track')
     result = dict(gt=args.gt, frames=len(gt), max_dist=args.max_dist,
                   track_distance=args.track_distance, track_memory=args.track_memory)
     if args.pred:
-        pred = load_tracks(args.pred, frames)
         if any(n is None for _, names in pred.values() for n in names):
             parser.error(f'{args.pred}: predictions without tracks (run tools/predict.py '
                          'with --track)')

@@ -165,7 +165,7 @@ def save_predictions(labels, records: Sequence[dict], out_dir: str, stem: str,
     for fmt in formats:
         path = output_path(out_dir, stem, fmt)
         if fmt == 'coco':
-            write_json(coco_results(records), path, list(protect), root, overwrite)
+            write_json(coco_results(records), path, protect, root, overwrite)
         elif fmt == 'nwb':
             write_via(path, lambda tmp: _save_nwb(labels, tmp, fps), protect, root, overwrite)
         else:  # sleap-io's writer into a hidden file of the same extension, then moved

@@ -34,7 +34,8 @@ class FrameSource:
 
     Raises:
         FileNotFoundError: nothing at ``source``, or a folder without images.
-        ValueError: an unknown file type, or a frame index outside the source.
+        ValueError: an unknown file type, or a frame index outside the source; when reading,
+            an empty or truncated image (named).
     """
 
     def __init__(self, source: str, frames: Optional[Sequence[int]] = None) -> None:
@@ -73,8 +74,11 @@ class FrameSource:
                 yield Frame(self.source, idx, img)
             return
         import mmcv
+
+        from ..fileio import check_image_complete
         for idx in self.frames:
             path = self.paths[idx]
+            check_image_complete(path)  # OpenCV decodes a truncated JPEG without a word
             img = mmcv.imread(path)
             if img is None:
                 raise OSError(f'{path}: cannot read this image')

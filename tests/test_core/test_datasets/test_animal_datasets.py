@@ -62,3 +62,46 @@ def test_training_json_errors_name_file_and_record(honeybee_coco, tmp_path):
     with pytest.raises(ValueError, match='bad.json: no annotated instance'):
         build(empty)
     assert len(build(empty, test_mode=True)) == 30  # a test list without labels is fine
+
+
+def test_duplicated_ids_paths_outside_and_far_coordinates_are_refused(honeybee_coco,
+                                                                       tmp_path):
+    """Each case trained silently before: one frame's labels on another frame's pixels, a
+    file read from outside data_root, a coordinate of 1e12."""
+    import json
+
+    import pytest
+    src = json.load(open(f'{honeybee_coco}/annotations/honeybee_test.json'))
+
+    def build(data, **kw):
+        path = tmp_path / 'bad.json'
+        path.write_text(json.dumps(data))
+        return DATASETS.build(dict(type='HoneybeeDataset', data_root=honeybee_coco,
+                                   ann_file=str(path), data_mode='bottomup',
+                                   data_prefix=dict(img='images/'), pipeline=[], **kw))
+
+    assert len(build(src)) == 30
+    dup = json.loads(json.dumps(src))
+    dup['images'][4]['id'] = dup['images'][3]['id']
+    with pytest.raises(ValueError, match=rf'bad.json: field "images": id '
+                                         rf'{src["images"][3]["id"]} appears twice'):
+        build(dup)
+    dup = json.loads(json.dumps(src))
+    dup['annotations'][7]['id'] = dup['annotations'][2]['id']
+    with pytest.raises(ValueError, match='field "annotations": id .* appears twice'):
+        build(dup)
+    for name in ('../../../etc/hostname', '/etc/hostname'):
+        out = json.loads(json.dumps(src))
+        out['images'][0]['file_name'] = name
+        with pytest.raises(ValueError, match=r'field "file_name" .* outside data_root .*'
+                                             'allow_outside_data_root=True'):
+            build(out)
+    assert len(build(out, allow_outside_data_root=True)) == 30
+    far = json.loads(json.dumps(src))
+    far['annotations'][0]['keypoints'][0] = 1e12
+    with pytest.raises(ValueError, match='more than one image size outside its 2560x1440'):
+        build(far)
+    # a point just outside the frame (an animal at the border) is kept
+    near = json.loads(json.dumps(src))
+    near['annotations'][0]['keypoints'][0] = -20.0
+    assert len(build(near)) == 30

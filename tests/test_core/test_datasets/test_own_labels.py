@@ -188,3 +188,48 @@ def test_fly_clip_reads_as_two_animals_on_video_frames(shared_data):
     assert len(labels.nodes) == 13 and labels.frames[0].is_video
     assert (labels.frames[0].width, labels.frames[0].height) == (1024, 1024)
     assert set(labels.videos) == {'clip'} and labels.unlabeled['clip'] == []
+
+
+def test_sleap_package_with_embedded_frames(shared_data, tmp_path):
+    """A SLEAP training package (.pkg.slp) stores its labeled frames: read without the video,
+    and the frames written from the file match the video's."""
+    import sleap_io as sio
+    from projects.core.datasets.converters.own_project import write_frames
+    from projects.core.datasets.video import FrameReader
+    clip = osp.join(shared_data, 'fly', 'clip.mp4')
+    labels = sio.load_slp(osp.join(shared_data, 'fly', 'clip.slp'))
+    labels.videos[0].replace_filename(clip, open=True)
+    keep = [lf for lf in labels.labeled_frames if lf.frame_idx in (0, 10, 20)]
+    pkg = tmp_path / 'flies.pkg.slp'
+    sio.Labels(labeled_frames=keep, videos=labels.videos, skeletons=labels.skeletons,
+               tracks=labels.tracks).save(str(pkg), embed='user')
+    out = read_labels([str(pkg)])
+    assert [f.frame_idx for f in out.frames] == [0, 10, 20]
+    assert all(f.embedded is not None for f in out.frames)
+    assert (out.frames[0].width, out.frames[0].height) == (1024, 1024)
+    assert list(out.videos) == ['flies_video0'] and out.unlabeled['flies_video0'] == []
+    names = write_frames(out, str(tmp_path / 'proj'))
+    assert names == {0: 'flies_video0/000000.png', 1: 'flies_video0/000010.png',
+                     2: 'flies_video0/000020.png'}
+    reader = FrameReader(clip)
+    for i, idx in enumerate((0, 10, 20)):
+        img = cv2.imread(str(tmp_path / 'proj' / 'images' / names[i]))
+        ref = reader[idx]
+        assert img.shape == ref.shape
+        assert np.abs(img.astype(np.int32) - ref).mean() < 3  # the same frame (decoders differ)
+
+
+def test_missing_video_is_named(shared_data, tmp_path):
+    import sleap_io as sio
+    labels = sio.load_slp(osp.join(shared_data, 'fly', 'clip.slp'))
+    labels.videos[0].replace_filename('/nowhere/clip_2019.mp4', open=False)
+    keep = [lf for lf in labels.labeled_frames if lf.frame_idx < 3]
+    path = tmp_path / 'moved.slp'
+    sio.Labels(labeled_frames=keep, videos=labels.videos,
+               skeletons=labels.skeletons).save(str(path))
+    with pytest.raises(LabelsError, match=r'moved.slp: video /nowhere/clip_2019.mp4 not found'):
+        read_labels([str(path)])
+    # --video RECORDED=NOW says where it is now
+    out = read_labels([str(path)], {'/nowhere/clip_2019.mp4':
+                                    osp.join(shared_data, 'fly', 'clip.mp4')})
+    assert [f.frame_idx for f in out.frames] == [0, 1, 2]

@@ -93,3 +93,11 @@ def test_bad_arguments():
         KeypointAP(max_dets=0)
     with pytest.raises(ValueError, match='oks_stddev'):
         KeypointAP(oks_stddev=0)
+
+
+def test_empty_ground_truth_is_an_error_not_minus_one(tmp_path):
+    ann = tmp_path / 'gt.json'
+    write_gt(ann, [])
+    with pytest.raises(ValueError, match='gt.json: no labeled instance to evaluate against'):
+        evaluate(KeypointAP(ann_file=str(ann), score_mode='bbox', nms_mode='none',
+                            outfile_prefix=str(tmp_path / 'a')), [bee(0, 0)])

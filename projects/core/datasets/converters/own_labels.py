@@ -47,6 +47,8 @@ class LabeledFrameRecord:
             keypoint is not labeled, nodes in :attr:`OwnLabels.nodes` order.
         video_key (str): a short name of the video (or image folder), unique in the set; the
             unit of ``--split-by video``.
+        embedded (sleap_io.Video, optional): for a SLEAP package (``.pkg.slp``) whose frames
+            are stored in the labels file itself (``source``), the video that reads them.
     """
     labels_file: str
     source: str
@@ -56,6 +58,7 @@ class LabeledFrameRecord:
     height: int
     instances: np.ndarray
     video_key: str = ''
+    embedded: object = None
 
 
 @dataclass
@@ -165,12 +168,16 @@ def flip_pairs_from_names(nodes: Sequence[str]) -> List[Tuple[str, str]]:
 # reading
 
 
-def _load(path: str):
+def _load(path: str, image_root: Optional[str] = None):
     """``sleap_io.load_file`` with errors that name the file and the formats read.
 
     A DeepLabCut ``.h5`` (pandas HDF) is read through the ``.csv`` DeepLabCut writes beside
-    it (same stem): sleap-io reads DeepLabCut labels from CSV.
+    it (same stem): sleap-io reads DeepLabCut labels from CSV. A COCO file's images are looked
+    up under ``image_root`` (default: beside the file); sleap-io's warning about images it
+    could not find (it skips them with their labels) is an error here.
     """
+    import warnings
+
     import sleap_io as sio
     if not osp.exists(path):
         raise LabelsError(f'labels {path}: no such file')
@@ -183,8 +190,19 @@ def _load(path: str):
         path = csv
     if path.lower().endswith('.csv'):
         _check_dlc_images(path)
+    kwargs = {}
+    if image_root is not None and path.lower().endswith('.json'):
+        kwargs['dataset_root'] = image_root
     try:
-        labels = sio.load_file(path)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter('always')
+            labels = sio.load_file(path, **kwargs)
+    except TypeError as e:
+        if kwargs:
+            raise LabelsError(f'labels {path}: --images applies to COCO files; sleap-io reads '
+                              f'this one otherwise ({e})') from e
+        raise LabelsError(f'labels {path}: sleap-io cannot read it (TypeError: {e}); formats '
+                          'read: ' + ', '.join(READABLE)) from e
     except Exception as e:  # noqa: BLE001 - each reader raises its own errors
         raise LabelsError(f'labels {path}: sleap-io cannot read it ({type(e).__name__}: '
                           f'{str(e).splitlines()[0] if str(e) else ""}); formats read: '
@@ -192,6 +210,11 @@ def _load(path: str):
     if not isinstance(labels, sio.Labels):
         raise LabelsError(f'labels {path}: sleap-io reads it as a {type(labels).__name__}, '
                           'not as labels; formats read: ' + ', '.join(READABLE))
+    for w in caught:
+        if 'not found' in str(w.message):
+            raise LabelsError(f'labels {path}: images missing: {w.message}'
+                              + ('' if image_root else ' (--images names their folder)'))
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return labels, path
 
 
@@ -276,8 +299,8 @@ def _coco_sizes(path: str) -> Dict[str, Tuple[int, int]]:
     return out
 
 
-def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = None
-                ) -> OwnLabels:
+def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = None,
+                image_root: Optional[str] = None) -> OwnLabels:
     """Read, merge and check one or more labels files.
 
     Frames without a user-labeled instance (predictions only, or an empty labeled frame) are
@@ -287,6 +310,7 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
         paths (sequence of str): labels files (anything ``sleap_io.load_file`` reads).
         video_paths (dict, optional): recorded video path -> where it is now, for labels whose
             videos moved (default: the recorded path, then the same name beside the labels).
+        image_root (str, optional): the folder of a COCO file's images (default: beside it).
 
     Returns:
         OwnLabels: the checked frames.
@@ -308,7 +332,7 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
     key_of: Dict[str, str] = {}  # resolved source (video file or image folder) -> key
     labeled_idx: Dict[str, set] = {}
     for given in paths:
-        labels, path = _load(given)
+        labels, path = _load(given, image_root)
         if len(labels.skeletons) != 1:
             raise LabelsError(f'labels {path}: {len(labels.skeletons)} skeletons; expected one '
                               '(one keypoint definition per project)')
@@ -347,8 +371,14 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
             seen[(src_key, rec.frame_idx)] = path
             folder = rec.source if rec.is_video else osp.dirname(osp.realpath(rec.source))
             if folder not in key_of:
-                base = re.sub(r'[^A-Za-z0-9_.-]+', '_', osp.splitext(osp.basename(folder))[0]
-                              if rec.is_video else osp.basename(folder)) or 'frames'
+                if rec.embedded is not None:  # <package stem>_<embedded video>
+                    pkg, _, dataset = rec.source.rpartition('#')
+                    name = osp.basename(pkg).split('.')[0] + '_' + dataset
+                elif rec.is_video:
+                    name = osp.splitext(osp.basename(folder))[0]
+                else:
+                    name = osp.basename(folder)
+                base = re.sub(r'[^A-Za-z0-9_.-]+', '_', name) or 'frames'
                 key, n = base, 1
                 while key in sources:
                     n += 1
@@ -374,7 +404,9 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
     out = OwnLabels(files=list(paths), nodes=list(nodes), edges=edges, symmetries=symmetries,
                     frames=frames, videos={k: v[0] for k, v in sources.items()})
     for key, (src, is_video) in sources.items():
-        if is_video:
+        if is_video and '#' in src and src.rpartition('#')[0].lower().endswith(('.slp', '.h5')):
+            out.unlabeled[key] = []  # a package stores its labeled frames only
+        elif is_video:
             n = _video_info(src)[0]
             out.unlabeled[key] = [i for i in range(n) if i not in labeled_idx[key]]
         else:
@@ -399,6 +431,8 @@ def _record(path: str, lf, instances: np.ndarray, video_paths: Dict[str, str],
     else:
         source, is_video, idx = str(fname), True, int(lf.frame_idx)
         where = f'frame {idx} of {source}'
+    if is_video and source.lower().endswith(('.slp', '.h5')):
+        return _embedded_record(path, lf, instances, where)
     source = video_paths.get(source, source)
     if not osp.isfile(source):
         beside = osp.join(osp.dirname(osp.abspath(path)), osp.basename(source))
@@ -423,6 +457,31 @@ def _record(path: str, lf, instances: np.ndarray, video_paths: Dict[str, str],
         if idx >= n:
             raise LabelsError(f'labels {path}: labels on frame {idx}, but the video {source} '
                               f'has {n} frames')
+    _check_points(path, where, instances, w, h)
+    return LabeledFrameRecord(labels_file=path, source=source, frame_idx=idx,
+                              is_video=is_video, width=w, height=h, instances=instances)
+
+
+def _embedded_record(path: str, lf, instances: np.ndarray, where: str) -> LabeledFrameRecord:
+    """The record of a frame stored in a SLEAP package (``.pkg.slp``), read by sleap-io."""
+    try:
+        img = np.asarray(lf.video[lf.frame_idx])
+    except Exception as e:  # noqa: BLE001 - the file holds no image for this frame
+        raise LabelsError(f'labels {path}: {where}: the frame is not embedded in the file and '
+                          f'no video is linked ({type(e).__name__}: {e}); save the package with '
+                          'its frames (SLEAP: "Export Labels Package") or link the video') from e
+    h, w = img.shape[:2]
+    _check_points(path, where, instances, w, h)
+    # one package may embed several videos: each is its own source
+    dataset = str(lf.video.backend_metadata.get('dataset') or 'video0/video').split('/')[0]
+    return LabeledFrameRecord(labels_file=path, source=f'{path}#{dataset}',
+                              frame_idx=int(lf.frame_idx),
+                              is_video=True, width=int(w), height=int(h), instances=instances,
+                              embedded=lf.video)
+
+
+def _check_points(path: str, where: str, instances: np.ndarray, w: int, h: int) -> None:
+    """Refuse labeled points outside the ``w`` x ``h`` frame (half a pixel of tolerance)."""
     pts = instances.reshape(-1, 2)
     pts = pts[~np.isnan(pts).any(-1)]
     if len(pts) and (pts.min() < -0.5 or pts[:, 0].max() > w - 0.5 or
@@ -431,8 +490,6 @@ def _record(path: str, lf, instances: np.ndarray, video_paths: Dict[str, str],
                           f'{pts[:, 0].min():.1f}..{pts[:, 0].max():.1f}, y = '
                           f'{pts[:, 1].min():.1f}..{pts[:, 1].max():.1f}, outside its {w}x{h} '
                           'pixels')
-    return LabeledFrameRecord(labels_file=path, source=source, frame_idx=idx,
-                              is_video=is_video, width=w, height=h, instances=instances)
 
 
 def _check_duplicate_images(frames: Sequence[LabeledFrameRecord]) -> None:

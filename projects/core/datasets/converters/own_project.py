@@ -9,7 +9,8 @@
 * ``annotations/unlabeled.json``: frames without labels, read lazily by
   ``UnlabeledFrameDataset`` (video frames by ``video`` + ``frame_idx``, images by
   ``file_name``);
-* ``images/<video>/``: labeled video frames extracted once (PNG), image files linked.
+* ``images/<video>/``: labeled video frames extracted once (PNG; from the file itself for a
+  SLEAP package, ``.pkg.slp``, that embeds them), image files linked.
 
 Nothing is written over an input, through a link or outside the folder
 (:mod:`projects.core.fileio`).
@@ -19,7 +20,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...fileio import check_folder, write_json, write_link, write_text
+from ...fileio import Inputs, check_folder, write_image, write_json, write_link, write_text
 from ..video import extract_frames, select_frames, video_info
 from .own_labels import OwnLabels, flip_pairs_from_names
 from .sleap import instance_to_coco
@@ -115,7 +116,15 @@ def write_frames(labels: OwnLabels, out_dir: str, overwrite: bool = False) -> Di
     names: Dict[int, str] = {}
     by_video: Dict[str, List[int]] = {}
     for i, f in enumerate(labels.frames):
-        if f.is_video:
+        if f.embedded is not None:  # a SLEAP package: the frame is stored in the .slp
+            rel = f'{f.video_key}/{f.frame_idx:06d}.png'
+            img = np.asarray(f.embedded[f.frame_idx])
+            img = np.repeat(img, 3, -1) if img.ndim == 3 and img.shape[-1] == 1 else img
+            write_image(osp.join(out_dir, 'images', rel),
+                        np.ascontiguousarray(img.reshape(f.height, f.width, -1)[..., ::-1]),
+                        [f.source], out_dir, overwrite)
+            names[i] = rel
+        elif f.is_video:
             by_video.setdefault(f.video_key, []).append(i)
         else:
             rel = f'{f.video_key}/{osp.basename(f.source)}'
@@ -224,7 +233,7 @@ def write_dataset(labels: OwnLabels, split: Dict[str, List[int]], out_dir: str, 
         ``num_unlabeled``.
     """
     check_folder(out_dir, out_dir)
-    sources = list(labels.files) + [f.source for f in labels.frames]
+    sources = Inputs(list(labels.files) + [f.source for f in labels.frames])
     pairs, guessed = flip_pairs(labels)
     files = {}
     info = osp.join(out_dir, 'dataset_info.py')

@@ -39,7 +39,8 @@ class KeypointAP(CocoMetric):
         **kwargs: the arguments of CocoMetric (``ann_file``, ``score_mode``, ``nms_mode``, ...).
 
     Raises:
-        ValueError: ``max_dets`` < 1 or ``oks_stddev`` <= 0.
+        ValueError: ``max_dets`` < 1 or ``oks_stddev`` <= 0; when evaluating, a ground truth
+            without any labeled instance (COCOeval would give -1.0 for every number).
     """
 
     def __init__(self, max_dets: int = 100, oks_stddev: Optional[float] = None, **kwargs):
@@ -71,6 +72,11 @@ class KeypointAP(CocoMetric):
         """Run COCOeval with ``max_dets`` and the chosen OKS; return ``[(name, value)]``."""
         res_file = f'{outfile_prefix}.keypoints.json'
         gt = self._ground_truth()
+        if not any(a.get('num_keypoints', 1) > 0 and not a.get('iscrowd', 0)
+                   for a in gt.anns.values()):
+            # COCOeval would report every AP and AR as -1.0 and the run would exit 0
+            raise ValueError(f'{self.ann_file}: no labeled instance to evaluate against (AP is '
+                             'undefined); is it the ground truth of these frames?')
         coco_det = gt.loadRes(res_file)
         num_kpts = len(self.dataset_meta['sigmas'])
         if self.oks_stddev is None:
