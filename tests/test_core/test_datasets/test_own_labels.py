@@ -233,3 +233,35 @@ def test_missing_video_is_named(shared_data, tmp_path):
     out = read_labels([str(path)], {'/nowhere/clip_2019.mp4':
                                     osp.join(shared_data, 'fly', 'clip.mp4')})
     assert [f.frame_idx for f in out.frames] == [0, 1, 2]
+
+
+def test_corrected_predictions_merge_back_as_labels(shared_data, tmp_path):
+    """The docs' proofreading loop: predictions corrected in SLEAP (user instances) merged into
+    the labels with sleap-io; only the corrected instances become labels."""
+    import sleap_io as sio
+    clip = osp.join(shared_data, 'fly', 'clip.mp4')
+    labels = sio.load_slp(osp.join(shared_data, 'fly', 'clip.slp'))
+    labels.videos[0].replace_filename(clip, open=False)
+    base = [lf for lf in labels.labeled_frames if lf.frame_idx in (0, 10)]
+    sio.Labels(labeled_frames=base, videos=labels.videos, skeletons=labels.skeletons,
+               tracks=labels.tracks).save(str(tmp_path / 'labels.slp'))
+    # predictions of frames 20 and 30; in frame 20 both flies were corrected (now user
+    # instances), frame 30 was left as predicted
+    skel = labels.skeletons[0]
+    frames = []
+    for idx in (20, 30):
+        lf = [f for f in labels.labeled_frames if f.frame_idx == idx][0]
+        insts = [sio.PredictedInstance.from_numpy(points_data=i.numpy() + 3.0,
+                                                  point_scores=np.ones(13), score=0.9,
+                                                  skeleton=skel) for i in lf.user_instances]
+        if idx == 20:
+            insts = [sio.Instance.from_numpy(i.numpy(), skeleton=skel) for i in insts]
+        frames.append(sio.LabeledFrame(video=labels.videos[0], frame_idx=idx, instances=insts))
+    sio.Labels(labeled_frames=frames, videos=labels.videos,
+               skeletons=labels.skeletons).save(str(tmp_path / 'predictions.slp'))
+    merged = sio.load_slp(str(tmp_path / 'labels.slp'))
+    merged.merge(sio.load_slp(str(tmp_path / 'predictions.slp')))
+    merged.save(str(tmp_path / 'labels.v002.slp'))
+    out = read_labels([str(tmp_path / 'labels.v002.slp')])
+    assert [f.frame_idx for f in out.frames] == [0, 10, 20]
+    assert out.instances_per_frame.tolist() == [2, 2, 2] and list(out.videos) == ['clip']
