@@ -5,8 +5,9 @@
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
         [--device cpu] [--overwrite] [--cfg-options k=v ...]
 
-MMPose's demo scripts, for the animals of this project: the model runs frame by frame through
-MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
+MMPose's demo scripts, for the animals of this project: argument parsing and writers around the
+library function ``projects.core.apis.predict_source``, which runs the model frame by frame
+through MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
 ``inference_topdown`` on the whole frame for top-down ones, following the config's
 ``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
 
@@ -39,6 +40,8 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
+
+from projects.core.apis.predict import filter_instances  # noqa: E402,F401  (re-exported)
 
 SAVE = ('slp', 'coco', 'nwb', 'h5', 'csv', 'overlay')
 
@@ -73,27 +76,6 @@ def parse_args(argv=None):
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files')
     return parser, parser.parse_args(argv)
-
-
-def filter_instances(inst, sigmas, score_thr, nms_thr, max_animals):
-    """Score threshold, OKS-NMS (MMPose ``oks_nms``) and the ``max_animals`` best, on one
-    frame's ``(keypoints (N, K, 2), keypoint_scores (N, K), scores (N,))``; returns the kept
-    indices, best first."""
-    from mmpose.evaluation.functional import oks_nms
-
-    from projects.core.evaluation.functional.oks import keypoint_bbox_area
-    kpts, kscores, scores = inst
-    keep = np.flatnonzero(scores >= score_thr)
-    keep = keep[np.argsort(-scores[keep], kind='stable')]
-    if nms_thr < 1 and len(keep) > 1:
-        areas = np.nan_to_num(keypoint_bbox_area(kpts[keep]))
-        db = [dict(keypoints=np.concatenate([kpts[i], kscores[i][:, None]], 1),
-                   score=scores[i], area=max(a, 1.0)) for i, a in zip(keep, areas)]
-        keep = keep[np.asarray(oks_nms(db, nms_thr, sigmas=sigmas), dtype=int)]
-        keep = keep[np.argsort(-scores[keep], kind='stable')]
-    if max_animals is not None:
-        keep = keep[:max_animals]
-    return keep
 
 
 class Overlay:
@@ -133,15 +115,16 @@ class Overlay:
         """The overlay image of an input image: ``<folder>/<its file name>``."""
         return osp.join(folder, osp.basename(frame_path))
 
-    def add(self, frame, kpts, kscores, ids):
-        """Draw one frame's instances (``ids``: track ids or None) and write it."""
+    def add(self, path, image, kpts, kscores, ids):
+        """Draw one frame's instances on ``image`` (BGR; ``ids``: track ids or None) and
+        write it (images: under the input image's name, from ``path``)."""
         from mmengine.structures import InstanceData
         from mmpose.structures import PoseDataSample
 
         from projects.core.fileio import write_image
         sample = PoseDataSample()
         sample.pred_instances = InstanceData(keypoints=kpts, keypoint_scores=kscores)
-        rgb = frame.image[..., ::-1]
+        rgb = image[..., ::-1]
         self.vis.add_datasample('frame', rgb, sample, draw_gt=False, draw_bbox=False,
                                 kpt_thr=self.kpt_thr, show=False)
         if len(kpts) and ids is not None:
@@ -162,7 +145,7 @@ class Overlay:
         if self.as_video:
             self.writer.write(img)
         else:  # images only: a video's overlay is a video
-            write_image(self.image_path(self.path, frame.path), np.ascontiguousarray(img),
+            write_image(self.image_path(self.path, path), np.ascontiguousarray(img),
                         self.sources, self.root, self.overwrite)
 
     def close(self):
@@ -181,7 +164,7 @@ def main(argv=None):
     from mmpose.apis import init_model
 
     from projects.core.apis import (FrameSource, KeypointTracker, build_labels, output_path,
-                                    save_predictions)
+                                    predict_source, save_predictions)
     from projects.core.cli import parse_frames
     from projects.core.fileio import Inputs, UnsafeOutputError, check_folder, check_output
 
@@ -240,7 +223,6 @@ def main(argv=None):
         args.score_thr, origin = checkpoint_score_thr(checkpoint)
         print(f'--score-thr {args.score_thr:.3f} ({origin})')
     meta = model.dataset_meta
-    sigmas = np.asarray(meta['sigmas'], dtype=np.float64)
     tracker = KeypointTracker(args.track_distance, args.track_memory, args.kpt_thr) \
         if args.track else None
     overlay = Overlay(meta, overlay_path, source.fps, args.kpt_thr,
@@ -250,7 +232,15 @@ def main(argv=None):
     from mmengine.utils import ProgressBar
     bar = ProgressBar(len(source))
     try:
-        records = predict_frames(model, source, data_mode, sigmas, args, tracker, overlay, bar)
+        records = []
+        for rec in predict_source(model, source, data_mode, args.score_thr, args.nms_thr,
+                                  args.max_animals, tracker, keep_image=overlay is not None):
+            if overlay is not None:
+                overlay.add(rec.path, rec.image, rec.keypoints, rec.keypoint_scores,
+                            rec.track_ids)
+                rec.image = None  # a video's frames do not stay in memory
+            records.append(rec)
+            bar.update()
     except (ValueError, OSError) as e:  # an empty or truncated image, an unreadable frame
         if overlay is not None:
             overlay.discard()
@@ -307,38 +297,6 @@ def warn_empty(records, score_thr):
                '(is the checkpoint trained?)')
     warnings.warn(msg, stacklevel=2)
     print(f'WARNING: {msg}', file=sys.stderr)
-
-
-def predict_frames(model, source, data_mode, sigmas, args, tracker, overlay, bar):
-    """The per-frame loop: model, filtering, tracking, overlay; returns the frame records."""
-    from mmpose.apis import inference_bottomup, inference_topdown
-    from mmpose.structures import merge_data_samples
-    records, last = [], None
-    for frame in source:
-        if data_mode == 'bottomup':
-            pred = inference_bottomup(model, frame.image)[0].pred_instances
-        else:
-            pred = merge_data_samples(inference_topdown(model, frame.image)).pred_instances
-        kpts = np.asarray(pred.keypoints, dtype=np.float32)
-        kscores = np.asarray(pred.keypoint_scores, dtype=np.float32)
-        scores = np.asarray(pred.bbox_scores if 'bbox_scores' in pred else kscores.mean(1),
-                            dtype=np.float32).reshape(-1)
-        best = float(scores.max()) if len(scores) else float('nan')
-        keep = filter_instances((kpts, kscores, scores), sigmas, args.score_thr, args.nms_thr,
-                                args.max_animals)
-        kpts, kscores, scores = kpts[keep], kscores[keep], scores[keep]
-        ids = None
-        if tracker is not None:
-            period = 1 if last is None else max(frame.index - last, 1)
-            ids = tracker.update(kpts, kscores, period=period)
-        last = frame.index
-        records.append(dict(path=frame.path, index=frame.index, kind=source.kind,
-                            keypoints=kpts, keypoint_scores=kscores, scores=scores,
-                            track_ids=ids, best_score=best))
-        if overlay is not None:
-            overlay.add(frame, kpts, kscores, ids)
-        bar.update()
-    return records
 
 
 if __name__ == '__main__':

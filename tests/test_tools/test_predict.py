@@ -212,3 +212,29 @@ def test_tracking_eval_matches_nodes_by_name(shared_data, tmp_path):
     p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt, '--pred',
              str(tmp_path / 'renamed.slp'), '--frames', '0:20'], check=False)
     assert p.returncode == 2 and "lacks the nodes ['head']" in p.stderr
+
+
+def test_predict_source_is_the_tool_loop(tiny_model, tmp_path):
+    """The library API gives typed records, and tools/predict.py writes exactly them."""
+    from mmpose.apis import init_model
+    from projects.core.apis import (FramePrediction, FrameSource, KeypointTracker,
+                                    coco_results, predict_source)
+    cfg, ckpt, video = tiny_model
+    model = init_model(cfg, ckpt, device='cpu')
+    recs = list(predict_source(model, FrameSource(video, [0, 2, 3]), score_thr=0.0,
+                               max_animals=2, tracker=KeypointTracker(1000, 15)))
+    assert [r.index for r in recs] == [0, 2, 3] and all(isinstance(r, FramePrediction)
+                                                        for r in recs)
+    for r in recs:
+        n = len(r.keypoints)
+        assert 1 <= n <= 2 and r.keypoints.shape == (n, 5, 2)
+        assert r.keypoint_scores.shape == (n, 5) and r.scores.shape == (n, )
+        assert (np.diff(r.scores) <= 0).all() and r.best_score >= r.scores[0]
+        assert r.track_ids is not None and len(r.track_ids) == n and r.image is None
+    run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path),
+         '--frames', '0,2,3', '--score-thr', '0', '--max-animals', '2', '--track',
+         '--track-distance', '1000', '--save', 'coco'])
+    tool = json.load(open(tmp_path / 'hive.json'))
+    assert tool == json.loads(json.dumps(coco_results(recs)))
+    with pytest.raises(ValueError, match="data_mode must be 'topdown' or 'bottomup'"):
+        next(predict_source(model, FrameSource(video, [0]), data_mode='other'))

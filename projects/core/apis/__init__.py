@@ -1,8 +1,10 @@
-"""Inference helpers of the prediction tool: inputs, tracking, export (MMPose's ``apis``)."""
+"""Prediction as a library (MMPose's ``apis``): inputs, the per-frame loop, tracking, export."""
 from .export import (build_labels, coco_results, output_path, save_predictions,
                      skeleton_from_meta)
 from .inputs import Frame, FrameSource
+from .predict import FramePrediction, filter_instances, predict_source
 from .tracking import KeypointTracker
 
-__all__ = ['Frame', 'FrameSource', 'KeypointTracker', 'build_labels', 'coco_results', 'output_path',
+__all__ = ['Frame', 'FrameSource', 'FramePrediction', 'KeypointTracker', 'filter_instances',
+           'predict_source', 'build_labels', 'coco_results', 'output_path',
            'save_predictions', 'skeleton_from_meta']
