@@ -29,7 +29,6 @@ training and test. No input is ever written; an existing DIR is refused without
 """
 import argparse
 import os.path as osp
-import sys
 from collections import Counter
 
 import numpy as np
@@ -222,4 +221,4 @@ def main(argv=None):
 
 
 if __name__ == '__main__':
-    sys.exit(0 if main() is not None else 1)
+    main()

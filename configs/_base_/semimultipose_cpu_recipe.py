@@ -1,4 +1,4 @@
-# The 30-minute CPU recipe's departures from the paper (issue 14), shared by the honeybee and fly
+# The 30-minute CPU recipe's departures from the paper, shared by the honeybee and fly
 # recipe configs (`configs/semimultipose/*/semimultipose_mobilenetv2-fpn_cpu-30min_*.py`), which
 # inherit it beside their CPU demo and apply it to the demo's codec, head and augmentation. None
 # of them is in the paper or in its configs; each is explained in

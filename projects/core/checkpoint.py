@@ -140,9 +140,7 @@ def mmpose1x_checkpoint(checkpoint: str, out_dir: str) -> str:
     except Exception as e:  # noqa: BLE001 - torch's errors do not name the file
         if url:
             raise
-        raise RuntimeError(f'checkpoint {checkpoint} does not load ({type(e).__name__}: '
-                           f'{str(e).splitlines()[0] if str(e) else ""}); is it truncated?'
-                           ) from e
+        raise _load_failure(checkpoint, _reason(e)) from e
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else ckpt
     if not any(re.match(r'^(module\.)?keypoint_head\.', k) for k in state):
         return checkpoint
@@ -250,12 +248,21 @@ def check_checkpoint_fits(model, checkpoint: str, allow: Sequence[str] = ()) -> 
         'purpose (a re-initialised head) go in the config as load_from_allow = [regex, ...]')
 
 
+def _reason(e: BaseException) -> str:
+    """The first line of a load error, with its type (torch's errors do not name the file)."""
+    return f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'[:200]
+
+
+def _load_failure(path: str, why: str) -> RuntimeError:
+    return RuntimeError(f'checkpoint {path} does not load ({why}); is it truncated?')
+
+
 def _loadable(path: str) -> Optional[str]:
     """``None`` if ``path`` loads with ``torch.load(weights_only=True)``, else the reason."""
     try:
         torch.load(path, map_location='cpu', weights_only=True)
     except Exception as e:  # noqa: BLE001 - truncated, empty, not a checkpoint
-        return f'{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ""}'[:200]
+        return _reason(e)
     return None
 
 
@@ -309,4 +316,4 @@ def check_loadable(path: str) -> None:
     if osp.isfile(path):
         why = _loadable(path)
         if why is not None:
-            raise RuntimeError(f'checkpoint {path} does not load ({why}); is it truncated?')
+            raise _load_failure(path, why)

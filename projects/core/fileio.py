@@ -164,6 +164,13 @@ def write_via(path: str, write: Callable[[str], Any], sources: Iterable[str] = (
         UnsafeOutputError: see :func:`check_output`.
     """
     check_output(path, None, sources, root, overwrite)
+    _write_atomic(path, write, root)
+    return path
+
+
+def _write_atomic(path: str, write: Callable[[str], Any], root: Optional[str]) -> None:
+    """``write`` a hidden temporary file beside ``path``, then move it onto ``path`` (the
+    checks of :func:`check_output` are the caller's)."""
     folder = osp.dirname(osp.abspath(path))
     os.makedirs(folder, exist_ok=True)
     if root is not None:  # again: the folder may have been made (or linked) since the check
@@ -177,7 +184,6 @@ def write_via(path: str, write: Callable[[str], Any], sources: Iterable[str] = (
         if osp.lexists(tmp):
             os.unlink(tmp)
         raise
-    return path
 
 
 def write_bytes(path: str, data: bytes, sources: Iterable[str] = (), root: Optional[str] = None,
@@ -197,8 +203,7 @@ def write_bytes(path: str, data: bytes, sources: Iterable[str] = (), root: Optio
         with open(tmp, 'wb') as f:
             f.write(data)
 
-    # check_output has passed: an existing file at path may be replaced from here on
-    write_via(path, write, sources, root, overwrite=True)
+    _write_atomic(path, write, root)
     return True
 
 

@@ -1,4 +1,4 @@
-# SemiMultiPose on the fly clip with the honeybee CPU recipe's changes (issue 14, "then fly"), the
+# SemiMultiPose on the fly clip with the honeybee CPU recipe's changes, the
 # base of the fly recipe trio (`directpose_...` and `semimultipose-labeled_..._cpu-30min_fly-...`
 # inherit it). The fly CPU demo (MobileNetV2 x0.5 + FPN-64 from scratch, 512x512, AdamW, cosine)
 # with the recipe's departures from the paper, none of them in the paper's configs (each is

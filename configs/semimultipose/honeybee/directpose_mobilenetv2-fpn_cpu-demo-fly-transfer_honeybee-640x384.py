@@ -1,5 +1,5 @@
 # DirectPose on honeybees at the CPU budget, initialised from the same network trained on the
-# fly clip (cross-species transfer, issue 4): backbone, neck and head towers copied; the B1, B2
+# fly clip (cross-species transfer): backbone, neck and head towers copied; the B1, B2
 # and B3 channels of Head, Thorax and Tail copied from the fly's head, thorax and abdomen
 # (mapping 'fly_to_honeybee'); RAnt and LAnt start fresh. Make the source with
 #   python tools/train.py configs/semimultipose/fly/directpose_mobilenetv2-fpn_cpu-demo_fly-512x512.py \

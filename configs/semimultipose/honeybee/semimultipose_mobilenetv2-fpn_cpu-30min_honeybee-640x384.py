@@ -1,4 +1,4 @@
-# SemiMultiPose on the DirectPose CPU recipe (issue 14), the base of the recipe trio
+# SemiMultiPose on the DirectPose CPU recipe, the base of the recipe trio
 # (`directpose_...` and `semimultipose-labeled_..._cpu-30min_...` inherit it). The CPU demo
 # (MobileNetV2 x0.5 + FPN-64, 640x384, AdamW, cosine) with the recipe's changes, none of them in
 # the paper and none in its configs:

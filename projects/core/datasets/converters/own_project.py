@@ -15,12 +15,13 @@
 Nothing is written over an input, through a link or outside the folder
 (:mod:`projects.core.fileio`).
 """
+import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ...fileio import Inputs, check_folder, write_image, write_json, write_link, write_text
+from ...fileio import Inputs, write_image, write_json, write_link, write_text
 from ..video import extract_frames, select_frames, video_info
 from .own_labels import OwnLabels, flip_pairs_from_names
 from .sleap import instance_to_coco
@@ -193,7 +194,6 @@ def unlabeled_entries(labels: OwnLabels, extra: Sequence[str], exclude_keys: Seq
             key += '_'
         used.add(key)
         if osp.isdir(src):
-            import os
             files = [osp.join(src, f) for f in os.listdir(src) if f.lower().endswith(IMAGE_EXTS)]
             if not files:
                 raise FileNotFoundError(f'--unlabeled {src}: no images '
@@ -232,7 +232,6 @@ def write_dataset(labels: OwnLabels, split: Dict[str, List[int]], out_dir: str, 
         dict: ``files`` (what was written), ``flip_pairs``, ``guessed`` (bool) and
         ``num_unlabeled``.
     """
-    check_folder(out_dir, out_dir)
     sources = Inputs(list(labels.files) + [f.source for f in labels.frames])
     pairs, guessed = flip_pairs(labels)
     files = {}
