@@ -1,7 +1,11 @@
 """Evaluate a PoseBridge checkpoint: MMPose's tools/test.py interface.
 
-    python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--out metrics.json] [--dump preds.pkl]
-                         [--show-dir DIR] [--overwrite] [--cfg-options k=v]
+    python tools/test.py CONFIG CHECKPOINT [--split test|val] [--work-dir DIR] [--out metrics.json]
+                         [--dump preds.pkl] [--show-dir DIR] [--overwrite] [--cfg-options k=v]
+
+``--split val`` scores the validation frames (the config's ``val_dataloader`` and
+``val_evaluator``) instead of the test frames: settings (decoding, thresholds, checkpoints) are
+chosen there, and the test frames are scored once per reported model.
 
 ``--out`` and ``--dump`` are checked before anything runs: neither may be the config or the
 checkpoint, a link, or an existing file (unless ``--overwrite``, which replaces it atomically).
@@ -26,6 +30,9 @@ def parse_args():
     parser = argparse.ArgumentParser(description='Evaluate a pose model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--split', choices=['test', 'val'], default='test',
+                        help='score the test frames (default) or the validation frames, on '
+                        'which settings are chosen')
     parser.add_argument('--work-dir', help='the directory to save evaluation results')
     parser.add_argument('--out', help='write the metrics to this JSON file')
     parser.add_argument('--dump', help='dump predictions to a pickle file')
@@ -48,6 +55,12 @@ def parse_args():
 
 def merge_args(cfg, args):
     cfg.launcher = args.launcher
+    if getattr(args, 'split', 'test') == 'val':
+        for key in ('val_dataloader', 'val_evaluator'):
+            if not cfg.get(key):
+                raise KeyError(f'--split val needs {key} in {args.config}')
+        cfg.test_dataloader = cfg.val_dataloader
+        cfg.test_evaluator = cfg.val_evaluator
     cfg.load_from = args.checkpoint
     # testing never resumes a training: the config MMEngine dumps into the work dir of a
     # resumed run says ``resume = True``, which would read the checkpoint's training state

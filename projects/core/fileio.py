@@ -24,7 +24,7 @@ import os
 import os.path as osp
 import pickle
 import tempfile
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, Optional
 
 import numpy as np
 
@@ -317,11 +317,38 @@ def write_json(obj: Any, path: str, sources: Iterable[str] = (), root: Optional[
         UnsafeOutputError: see :func:`check_output`.
         ValueError: ``obj`` holds NaN or infinite numbers (not valid JSON).
     """
+    return write_bytes(path, _json_bytes(obj, path, indent), sources, root, overwrite)
+
+
+def _json_bytes(obj: Any, path: str, indent: Optional[int] = None) -> bytes:
     try:
-        text = json.dumps(obj, allow_nan=False, indent=indent)
+        return json.dumps(obj, allow_nan=False, indent=indent).encode()
     except ValueError as e:
         raise ValueError(f'{path}: refusing to write NaN or Infinity into JSON ({e})') from e
-    return write_bytes(path, text.encode(), sources, root, overwrite)
+
+
+def write_json_files(objs: Dict[str, Any], sources: Iterable[str] = (),
+                     root: Optional[str] = None, overwrite: bool = False,
+                     indent: Optional[int] = None) -> Dict[str, bool]:
+    """Write several JSON files, every one checked (:func:`check_output`) before the first is
+    written, so that a refused output leaves no partial set behind.
+
+    Args:
+        objs (dict): output path to the object to write.
+
+    Returns:
+        dict: path to whether it was written (``False``: it already held these bytes).
+
+    Raises:
+        UnsafeOutputError, ValueError: as :func:`write_json`, before anything is written.
+    """
+    data = {path: _json_bytes(obj, path, indent) for path, obj in objs.items()}
+    sources = sources if isinstance(sources, Inputs) else list(sources)
+    todo = {path: check_output(path, b, sources, root, overwrite) for path, b in data.items()}
+    for path, b in data.items():
+        if todo[path]:
+            write_bytes(path, b, sources, root, overwrite)
+    return todo
 
 
 def write_image(path: str, image: np.ndarray, sources: Iterable[str] = (),

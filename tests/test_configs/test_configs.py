@@ -219,6 +219,33 @@ def test_config_builds(path):
     assert d.shape == (1, 2 * k, 8, 12)
 
 
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_validates_on_val_and_tests_on_test(path):
+    """Choices (save_best, decoding) are made on validation frames; the test frames are read
+    only by the test loader and the test evaluators, which read the same pipeline."""
+    cfg = Config.fromfile(path)
+    data = cfg.data_root.rstrip('/').split('/')[-1]
+    val_ann, test_ann = f'annotations/{data}_val.json', f'annotations/{data}_test.json'
+    assert cfg.val_dataloader.dataset.ann_file == val_ann
+    assert cfg.test_dataloader.dataset.ann_file == test_ann
+    assert cfg.test_dataloader.dataset.pipeline == cfg.val_dataloader.dataset.pipeline
+    assert cfg.test_dataloader.dataset.type == cfg.val_dataloader.dataset.type
+    assert [e.ann_file for e in cfg.val_evaluator] == [cfg.data_root + val_ann] * \
+        len(cfg.val_evaluator)
+    assert [e.ann_file for e in cfg.test_evaluator] == [cfg.data_root + test_ann] * \
+        len(cfg.val_evaluator)
+    # the same metrics on both, with their prefixes and OKS settings
+    assert [dict(e, ann_file=None) for e in cfg.test_evaluator] == \
+        [dict(e, ann_file=None) for e in cfg.val_evaluator]
+    assert cfg.default_hooks.checkpoint.save_best == 'coco/AP'
+    # no training stream reads the validation or test frames
+    stack = [cfg.train_dataloader.dataset]
+    while stack:
+        d = stack.pop()
+        stack += list(d.get('datasets', []))
+        assert d.get('ann_file') not in (val_ann, test_ann)
+
+
 CROSS = sorted(glob.glob(osp.join(ROOT, 'configs', 'cross_species', '*.py')))
 
 

@@ -48,7 +48,8 @@ def test_configure_run_per_method():
     assert lab.ann_file == 'annotations/fly_train5-d1.json'
     assert unl.datasets[0].ann_file == 'annotations/fly_train5-d1_unlabeled.json'
     assert 'ann_file' not in unl.datasets[1] or not unl.datasets[1].ann_file  # the video
-    assert f.val_dataloader.dataset.ann_file == 'annotations/fly_test.json'  # the config's
+    assert f.val_dataloader.dataset.ann_file == 'annotations/fly_val.json'  # the config's
+    assert f.test_dataloader.dataset.ann_file == 'annotations/fly_test.json'
     # the random fly draws hold out their own frames: loaders and every evaluator read them
     r = protocol.configure_run(_cfg('fly/semimultipose_mobilenetv2-fpn_cpu-30min_fly-512x512.py'),
                                'semimultipose', 'rand40-d3', 600, 200, dataset='fly',

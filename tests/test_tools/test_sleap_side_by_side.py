@@ -46,5 +46,26 @@ def test_score_both_systems_by_hand(tmp_path, found):
     for prefix in ('coco', 'sleap'):
         assert out[f'{prefix}/AP'] == pytest.approx(expected, abs=1e-6)
         assert out[f'{prefix}/AR'] == pytest.approx(found / 2, abs=1e-6)
+    # exact keypoints: every matched error is 0 px; the share of bees matched is found / 2
+    assert out['px/median'] == 0.0 and out['px/matched'] == found / 2
     with pytest.raises(KeyError, match='b.jpg'):
         score([dict(frame, file='b.jpg')], args)
+
+
+def test_sleap_network_schedule_and_symmetries():
+    sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+    import sleap_side_by_side as sbs
+    assert sbs.parse_unet('') == dict(filters=16, max_stride=16, output_stride=4)
+    assert sbs.parse_unet('filters=24,max_stride=32') == dict(filters=24, max_stride=32,
+                                                             output_stride=4)
+    for bad in ('filter=24', 'filters=0', 'filters=x', 'output_stride=32'):
+        with pytest.raises(ValueError, match='--unet'):
+            sbs.parse_unet(bad)
+    # 30 min at 0.9 s per step: 30 * 60 * 0.95 / 0.9 = 1900 steps (PoseBridge's rule, rounded
+    # down to 10), split into 15 epochs of 126 steps = 1890 steps
+    assert sbs.sleap_schedule(30, 0.9, 15) == (126, 15, 1890)
+    # too slow for 15 epochs of 10 steps: fewer epochs, never under 10 steps each
+    assert sbs.sleap_schedule(1, 2.0, 15) == (10, 2, 20)
+    # the honeybee dataset info's flip pair, as SLEAP symmetries
+    info = osp.join(ROOT, 'configs', '_base_', 'datasets', 'honeybee.py')
+    assert sbs.flip_pairs(info) == 'LAnt:RAnt'

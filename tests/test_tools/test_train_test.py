@@ -52,6 +52,24 @@ def test_train_then_test_writes_metrics_and_images(tiny_data, tmp_path):
     # ground truth (left) beside the prediction (right): twice the 2560-pixel frame width
     import cv2
     assert cv2.imread(images[0]).shape == (1440, 2 * 2560, 3)
+    # --split val scores the validation frames: here a 2-frame val set against the 3 test
+    # frames, told apart by the frames in the dumped predictions
+    src = json.load(open(osp.join(tiny_data, 'annotations', 'tiny.json')))
+    two = dict(src, images=src['images'][:2],
+               annotations=[a for a in src['annotations']
+                            if a['image_id'] in {im['id'] for im in src['images'][:2]}])
+    json.dump(two, open(tmp_path / 'two.json', 'w'))
+    with open(cfg, 'a') as f:
+        f.write("\nval_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'], "
+                f"ann_file={str(tmp_path / 'two.json')!r}))"
+                f"\nval_evaluator = [dict(e, ann_file={str(tmp_path / 'two.json')!r}) "
+                "for e in val_evaluator]\n")
+    import pickle
+    for split, frames in (('val', 2), ('test', 3)):
+        dump = tmp_path / f'{split}.pkl'
+        run([sys.executable, 'tools/test.py', cfg, ckpt, '--work-dir', str(work), '--split',
+             split, '--dump', str(dump)])
+        assert len(pickle.load(open(dump, 'rb'))) == frames
 
 
 def test_resume_after_kill_matches_uninterrupted(tiny_data, tmp_path):

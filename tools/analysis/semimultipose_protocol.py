@@ -6,8 +6,10 @@ r"""SemiMultiPose's protocol: methods x training-set sizes x draws -> Table 1, A
         --val-interval 200 --gpus 2 --out outputs/protocol_gpu
 
 Each run is ``tools/train.py`` (``tools/dist_train.sh CONFIG GPUS`` with ``--gpus > 1``) on a
-config of ``configs/semimultipose/`` with the split's files, evaluating on the held-out frames
-every ``--val-interval`` iterations; runs go one after another. A run whose final checkpoint
+config of ``configs/semimultipose/`` with the split's files, evaluating on the config's
+validation frames every ``--val-interval`` iterations (the paper's protocol chooses nothing: the
+table reports the last iteration's validation AP; a random fly draw, which has no validation
+frames, evaluates on its own held-out frames); runs go one after another. A run whose final checkpoint
 exists is not repeated (the protocol can be stopped and started again; an interrupted run
 resumes from its last checkpoint; a run asked for more iterations than it has resumes from its
 last checkpoint and goes on, so a fine-tune study, whose learning rate is constant, can be

@@ -1,41 +1,53 @@
-"""PoseBridge against SLEAP (sleap-nn) on the same honeybee frames, scored by one evaluator.
+r"""PoseBridge against SLEAP (sleap-nn): both trained here at one wall-clock budget, on the same
+frames, chosen on the same validation frames, scored once by one evaluator.
 
-    python tools/analysis/sleap_side_by_side.py CONFIG CHECKPOINT \\
-        --sleap-python /path/to/sleap-venv/bin/python [--budget 1800] [--seed 0] \\
-        [--sleap-pipeline torch_dataset] [--val-frames 10] [--steps-per-epoch N] [--skip-train]
-        [--work-dir work_dirs/sleap_side_by_side] [--out outputs/sleap_side_by_side.json]
-        [--cfg-options model.head.decoder.rescore=heatmap]
+    python tools/analysis/sleap_side_by_side.py CONFIG --sleap-python PY \
+        [--budget 30] [--seed 0] [--threads 2] [--split val|test] \
+        [--unet filters=16,max_stride=16,output_stride=4] [--sleap-epochs 15] \
+        --work-dir DIR --out RESULT.json [--overwrite]
 
 sleap-nn is a peer, not a dependency: install it into its own virtual environment outside the
 repository (``python -m venv ~/sleap-venv && ~/sleap-venv/bin/pip install sleap-nn==0.3.5``)
 and pass that environment's interpreter as ``--sleap-python``. This script runs in
-PoseBridge's environment and calls that interpreter (on this same file) for the SLEAP steps:
+PoseBridge's environment and calls that interpreter (on this same file) for the SLEAP steps.
+The two systems never run at the same time. For each seed:
 
-1. ``prepare``: the COCO files of the training and test frames become SLEAP labels
-   (``sleap_io.load_coco`` -> ``.slp``), and ``--val-frames`` of the training frames a
-   validation set (SLEAP picks its best checkpoint on it; validating on all training frames
-   every epoch would cost SLEAP minutes per epoch on this CPU);
-2. ``train``: SLEAP's bottom-up model (UNet of 0.33 M parameters, confidence maps + part
-   affinity fields, input scale 0.25, heads at output stride 4 (confidence maps, sigma 2.5)
-   and 8 (affinity fields) as SLEAP's baseline bottom-up profile, batch 4, rotation
-   augmentation, Adam) on all the
-   training frames, epochs of at least 200 steps (SLEAP's default), stopped
-   after ``--budget`` seconds of wall-clock (SIGINT, Lightning's graceful stop; the last
-   epoch's checkpoint is kept), its peak resident memory read from ``getrusage``;
-3. ``predict``: SLEAP predicts every test frame at batch 1; frames per second =
-   ``(n - 1) / (t_n - t_1)``, the time of predicting all n frames minus that of one frame
-   (model loading and warm-up cancel out).
+1. ``prepare``: the COCO files of the training, validation and scored frames become SLEAP
+   labels (``sleap_io.load_coco`` -> ``.slp``); the skeleton gets the dataset info's flip
+   pairs as symmetries (RAnt/LAnt for bees), which SLEAP's flip augmentation swaps.
+2. SLEAP's speed is measured here, now: two short trainings of ``--probe-steps`` steps,
+   seconds per step = the difference of their wall-clocks over the difference of their steps
+   (start-up cancels). The number of steps that fit ``--budget`` minutes is computed by the
+   rule PoseBridge's ``tools/train.py --budget`` applies to its own measured speed
+   (:func:`projects.core.engine.schedule.iters_for_budget`), split into ``--sleap-epochs``
+   epochs, so that SLEAP's learning-rate schedule (cosine decay after one warm-up epoch, as
+   the PoseBridge recipe's, or SLEAP's plateau rule with ``--sleap-schedule plateau``,
+   patience 2 epochs) acts within the budget.
+3. SLEAP trains: bottom-up UNet (``--unet``; SLEAP's baseline bottom-up profile by default:
+   filters 16, max stride 16, confidence maps at output stride 4 with sigma 2.5, part
+   affinity fields at stride 8), input scale 0.25 (as PoseBridge's 640x384 input), batch 4,
+   Adam, the augmentation family of PoseBridge's recipe: rotation of any angle (+-180
+   degrees), scale 0.75-1.25, translation up to 10 % and left/right flips with symmetric
+   keypoints swapped. SLEAP keeps its checkpoint of lowest validation loss on the validation
+   frames. It is also stopped by wall-clock at ``--budget`` (SIGINT, Lightning's graceful
+   stop) should it run over.
+4. PoseBridge trains: ``tools/train.py CONFIG --budget MINUTES`` (iterations from its speed
+   measured in the same run), the config's ``save_best`` keeping the checkpoint of best
+   validation coco/AP.
+5. Both predict the ``--split`` frames at batch 1 with ``--threads`` threads (timed as
+   ``(n - 1) / (t_n - t_1)`` for SLEAP, model loading cancelled; ``n / t_n`` after one warm-up
+   frame for PoseBridge, model loaded before), and both are scored by
+   :class:`~projects.core.evaluation.KeypointAP` (``coco/`` with the dataset's OKS sigmas,
+   ``sleap/`` with SLEAP's single stddev 1; at most 100 detections per frame) and
+   :class:`~projects.core.evaluation.KeypointPixelError` (median error per keypoint, frame
+   pixels). A SLEAP keypoint that is not predicted (NaN) is written at (0, 0) with score 0,
+   so it counts as a miss.
 
-Then, in this process and the same run, the PoseBridge checkpoint predicts the same frames
-with ``mmpose.apis.inference_bottomup`` at batch 1 (frames per second = ``n / t_n`` after one
-untimed warm-up frame; the model is loaded before), and both systems'
-predictions are scored by :class:`~projects.core.evaluation.KeypointAP` on the test
-annotation file twice: with the dataset's OKS sigmas and box areas (``coco/``; uniform 0.1 for
-honeybees) and with SLEAP's single stddev 1 over the keypoint box (``sleap/``), both with at
-most 100 detections per frame. A SLEAP keypoint that is not predicted (NaN) is written at
-(0, 0) with score 0, so it counts as a miss.
-
-Prints a table and writes every number to ``--out`` (JSON).
+Training wall-clock and peak resident memory of each training process are recorded (the
+process is run under a small wrapper that reads ``getrusage`` of its own child). Choose SLEAP's
+network (``--unet``) and anything else with ``--split val``; score ``--split test`` once per
+reported model. ``--checkpoint`` and ``--skip-train`` reuse trained models. Prints a table and
+writes every number to ``--out`` (JSON, refused if it exists unless ``--overwrite``).
 """
 import argparse
 import json
@@ -48,60 +60,113 @@ import sys
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+# the recipe's augmentation family (configs/semimultipose/honeybee/..._cpu-30min_...: rotation
+# 180, scale (0.75, 1.25), shift 0.1, horizontal flip with flip pairs), in sleap-nn's terms
+SLEAP_GEOMETRY = dict(rotation_min=-180.0, rotation_max=180.0, rotation_p=1.0, scale_min=0.75,
+                      scale_max=1.25, scale_p=1.0, translate_width=0.1, translate_height=0.1,
+                      translate_p=1.0, flip_p=0.5)
+DEFAULT_UNET = dict(filters=16, max_stride=16, output_stride=4)
+
+
+def parse_unet(text):
+    """``filters=16,max_stride=16,output_stride=4`` -> dict of ints (missing keys default).
+
+    Raises:
+        ValueError: an unknown key or a value that is not a positive integer.
+    """
+    out = dict(DEFAULT_UNET)
+    for item in filter(None, (text or '').split(',')):
+        key, _, value = item.partition('=')
+        if key not in DEFAULT_UNET or not value.isdigit() or int(value) <= 0:
+            raise ValueError(f'--unet {item!r}: expected one of {sorted(DEFAULT_UNET)} = a '
+                             'positive integer')
+        out[key] = int(value)
+    if out['output_stride'] > out['max_stride']:
+        raise ValueError(f'--unet: output_stride {out["output_stride"]} exceeds max_stride '
+                         f'{out["max_stride"]}')
+    return out
+
+
+def sleap_schedule(budget_minutes, seconds_per_step, epochs):
+    """Steps per epoch and epochs for SLEAP: the steps that fit the budget by PoseBridge's own
+    rule (:func:`projects.core.engine.schedule.iters_for_budget`: 5 % margin, rounded down to
+    10), split into ``epochs`` epochs (at least 10 steps each).
+
+    Returns:
+        tuple: ``(steps_per_epoch, epochs, total_steps)``.
+    """
+    sys.path.insert(0, ROOT)
+    from projects.core.engine.schedule import iters_for_budget
+    total = iters_for_budget(budget_minutes, seconds_per_step)
+    per_epoch = max(10, total // epochs)
+    epochs = max(1, total // per_epoch)
+    return per_epoch, epochs, per_epoch * epochs
 
 
 # ----------------------------------------------------------------------------- SLEAP side
 def sleap_prepare(args):
-    """COCO train/test files -> ``train.slp`` and ``test.slp`` in ``work_dir``, and
-    ``val.slp``: ``--val-frames`` training frames drawn with ``--seed`` (SLEAP validates on
-    them to pick its best checkpoint; they stay in the training set, as PoseBridge's recipe
-    trains on every training frame)."""
-    import numpy as np
+    """COCO train/val/scored files -> ``train.slp``, ``val.slp``, ``test.slp`` in ``work_dir``,
+    with the ``--symmetries`` pairs added to the skeleton (flip augmentation swaps them)."""
     import sleap_io as sio
-    for split, ann in (('train', args.train_ann), ('test', args.test_ann)):
+    pairs = [p.split(':') for p in filter(None, args.symmetries.split(','))]
+    for split, ann in (('train', args.train_ann), ('val', args.val_ann),
+                       ('test', args.test_ann)):
         labels = sio.load_coco(ann, dataset_root=args.img_dir)
         if len(labels) == 0:
             raise ValueError(f'{ann}: no labeled frame was read')
+        for skeleton in labels.skeletons:
+            names = skeleton.node_names
+            for a, b in pairs:
+                if a not in names or b not in names:
+                    raise ValueError(f'--symmetries {a}:{b}: not nodes of {ann} ({names})')
+                if not any({s.nodes[0].name, s.nodes[1].name} == {a, b}
+                           for s in skeleton.symmetries):
+                    skeleton.add_symmetry(a, b)
         sio.save_slp(labels, osp.join(args.work_dir, f'{split}.slp'))
         print(f'[sleap prepare] {split}: {len(labels)} frames, '
               f'{sum(len(lf.instances) for lf in labels)} instances', flush=True)
-        if split == 'train':
-            pick = np.random.default_rng(args.seed).choice(
-                len(labels), min(args.val_frames, len(labels)), replace=False)
-            val = sio.Labels(labeled_frames=[labels[int(i)] for i in sorted(pick)],
-                             videos=labels.videos, skeletons=labels.skeletons)
-            sio.save_slp(val, osp.join(args.work_dir, 'val.slp'))
 
 
 def sleap_train(args):
-    """SLEAP's bottom-up model on ``train.slp``; runs until the parent stops it."""
+    """SLEAP's bottom-up model on ``train.slp``, validated on ``val.slp``."""
+    import torch
     from sleap_nn.train import train
+    torch.set_num_threads(args.threads)
+    unet = parse_unet(args.unet)
+    epochs = args.epochs
+    if args.sleap_schedule == 'cosine':
+        schedule = dict(cosine_annealing_warmup=dict(warmup_epochs=min(1, epochs - 1),
+                                                     max_epochs=epochs))
+    else:
+        schedule = dict(reduce_lr_on_plateau=dict(patience=2, cooldown=0, factor=0.5,
+                                                  threshold=1e-6, threshold_mode='abs'))
     train(train_labels_path=[osp.join(args.work_dir, 'train.slp')],
           val_labels_path=[osp.join(args.work_dir, 'val.slp')],
           scale=0.25,
           ensure_rgb=True,
-          backbone_config=dict(unet=dict(in_channels=3, filters=16, filters_rate=1.5,
-                                         max_stride=16, output_stride=4)),
-          # SLEAP's own baseline bottom-up profile (baseline_medium_rf.bottomup): confidence
-          # maps at output stride 4 (sigma 2.5), part affinity fields at stride 8; the string
-          # 'bottomup' would give sleap-nn's defaults, output stride 1 for both heads, which
-          # makes the UNet decode to the full input resolution (~6 s per step on this CPU)
+          backbone_config=dict(unet=dict(in_channels=3, filters=unet['filters'],
+                                         filters_rate=1.5, max_stride=unet['max_stride'],
+                                         output_stride=unet['output_stride'])),
+          # SLEAP's baseline bottom-up profile: confidence maps (sigma 2.5) and part affinity
+          # fields, the latter at twice the former's stride
           head_configs=dict(bottomup=dict(
-              confmaps=dict(sigma=2.5, output_stride=4),
-              pafs=dict(sigma=args.paf_sigma, output_stride=8))),
+              confmaps=dict(sigma=2.5, output_stride=unet['output_stride']),
+              pafs=dict(sigma=args.paf_sigma, output_stride=min(2 * unet['output_stride'],
+                                                                unet['max_stride'])))),
           batch_size=4,
           num_workers=0,
           data_pipeline_fw=args.sleap_pipeline,
-          geometry_aug='rotation',
-          max_epochs=10000,
+          geometry_aug=dict(SLEAP_GEOMETRY),
+          lr_scheduler=schedule,
+          max_epochs=epochs,
           seed=args.seed,
           save_ckpt=True,
           ckpt_save_last=True,
           ckpt_dir=args.work_dir,
-          run_name='sleap_bottomup',
+          run_name=args.run_name,
           trainer_accelerator='cpu',
           train_steps_per_epoch=args.steps_per_epoch,
-          min_train_steps_per_epoch=args.steps_per_epoch or 200,
+          min_train_steps_per_epoch=min(args.steps_per_epoch, 200),
           enable_progress_bar=False)
 
 
@@ -109,8 +174,10 @@ def sleap_predict(args):
     """Predict ``test.slp``'s frames at batch 1; write predictions and timing as JSON."""
     import numpy as np
     import sleap_io as sio
+    import torch
     from sleap_nn.inference.run import predict
-    model_dir = osp.join(args.work_dir, 'sleap_bottomup')
+    torch.set_num_threads(args.threads)
+    model_dir = osp.join(args.work_dir, args.run_name)
     labels = sio.load_slp(osp.join(args.work_dir, 'test.slp'))
     one = sio.Labels(labeled_frames=[labels[0]], videos=[labels[0].video],
                      skeletons=labels.skeletons)
@@ -137,54 +204,123 @@ def sleap_predict(args):
     out = dict(frames=frames, n_frames=n, seconds_all=t_all, seconds_one=t_one,
                fps=(n - 1) / (t_all - t_one) if n > 1 and t_all > t_one else float('nan'),
                part_names=[node.name for node in labels.skeletons[0].nodes])
-    with open(osp.join(args.work_dir, 'sleap_predictions.json'), 'w') as f:
+    with open(osp.join(args.work_dir, f'{args.run_name}_predictions.json'), 'w') as f:
         json.dump(out, f)
     print(f'[sleap predict] {n} frames, {out["fps"]:.2f} frames/s', flush=True)
 
 
-# ----------------------------------------------------------------------------- driver side
-def call_sleap(args, step, budget=None):
-    """Run ``step`` of this file in the SLEAP interpreter; stop it after ``budget`` s."""
-    cmd = [args.sleap_python, osp.abspath(__file__), f'_{step}', '--work-dir', args.work_dir,
-           '--train-ann', args.train_ann, '--test-ann', args.test_ann, '--img-dir',
-           args.img_dir, '--seed', str(args.seed), '--val-frames', str(args.val_frames),
-           '--sleap-pipeline', args.sleap_pipeline, '--paf-sigma', str(args.paf_sigma)]
-    if args.steps_per_epoch:
-        cmd += ['--steps-per-epoch', str(args.steps_per_epoch)]
-    log = open(osp.join(args.work_dir, f'sleap_{step}.log'), 'w')
+def measure(argv):
+    """``_measure OUT.json -- CMD ...``: run CMD, forward SIGINT/SIGTERM to it, and write its
+    exit code, wall-clock and peak resident memory (``getrusage`` of this wrapper's only child)
+    to OUT.json."""
+    out, cmd = argv[0], argv[2:]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-    stopped = False
-    try:
-        proc.wait(timeout=budget)
-    except subprocess.TimeoutExpired:
-        proc.send_signal(signal.SIGINT)  # Lightning stops gracefully, checkpoints stay
-        stopped = True
+    proc = subprocess.Popen(cmd)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda s, _f: proc.send_signal(s))
+    while True:
         try:
-            proc.wait(timeout=300)
+            code = proc.wait()
+            break
+        except InterruptedError:  # pragma: no cover - wait() restarts on signals in 3.5+
+            continue
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    with open(out, 'w') as f:
+        json.dump(dict(returncode=code, seconds=time.perf_counter() - t0,
+                       peak_rss_gib=usage.ru_maxrss / 1024 ** 2), f)
+    sys.exit(code)
+
+
+# ----------------------------------------------------------------------------- driver side
+def run_measured(cmd, log_path, record, budget_seconds=None, env=None):
+    """Run ``cmd`` under :func:`measure`; stop it with SIGINT after ``budget_seconds``.
+
+    Returns:
+        dict: ``returncode``, ``seconds``, ``peak_rss_gib`` and ``stopped_by_budget``.
+
+    Raises:
+        RuntimeError: the command failed (not stopped by the budget); names its log.
+    """
+    wrapped = [sys.executable, osp.abspath(__file__), '_measure', record, '--', *cmd]
+    with open(log_path, 'w') as log:
+        proc = subprocess.Popen(wrapped, stdout=log, stderr=subprocess.STDOUT, env=env)
+        stopped = False
+        try:
+            proc.wait(timeout=budget_seconds)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    wall = time.perf_counter() - t0
-    log.close()
+            proc.send_signal(signal.SIGINT)  # Lightning stops gracefully, checkpoints stay
+            stopped = True
+            try:
+                proc.wait(timeout=300)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
     if proc.returncode != 0 and not stopped:
-        raise RuntimeError(f'SLEAP step {step} failed (exit {proc.returncode}); see '
-                           f'{log.name}')
-    return dict(seconds=wall, stopped_by_budget=stopped,
-                peak_rss_gib=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2)
+        raise RuntimeError(f'{" ".join(cmd[:3])} failed (exit {proc.returncode}); see '
+                           f'{log_path}')
+    with open(record) as f:
+        out = json.load(f)
+    out['stopped_by_budget'] = stopped
+    return out
 
 
-def posebridge_predict(args):
-    """The PoseBridge checkpoint on every test frame at batch 1, timed as SLEAP is."""
+def sleap_cmd(args, step, **extra):
+    cmd = [args.sleap_python, osp.abspath(__file__), f'_{step}', '--work-dir', args.work_dir,
+           '--train-ann', args.train_ann, '--val-ann', args.val_ann, '--test-ann',
+           args.test_ann, '--img-dir', args.img_dir, '--seed', str(args.seed), '--threads',
+           str(args.threads), '--sleap-pipeline', args.sleap_pipeline, '--paf-sigma',
+           str(args.paf_sigma), '--unet', args.unet, '--symmetries', args.symmetries,
+           '--sleap-schedule', args.sleap_schedule]
+    for key, value in extra.items():
+        cmd += [f'--{key.replace("_", "-")}', str(value)]
+    return cmd
+
+
+def thread_env(threads):
+    return dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+
+
+def sleap_seconds_per_step(args):
+    """Seconds per SLEAP training step on this machine now (two probe trainings)."""
+    walls = []
+    for steps in args.probe_steps:
+        rec = run_measured(sleap_cmd(args, 'train', epochs=1, steps_per_epoch=steps,
+                                     run_name=f'probe_{steps}'),
+                           osp.join(args.work_dir, f'sleap_probe_{steps}.log'),
+                           osp.join(args.work_dir, f'sleap_probe_{steps}.json'),
+                           env=thread_env(args.threads))
+        walls.append(rec['seconds'])
+    (s1, s2), (w1, w2) = args.probe_steps, walls
+    if s2 <= s1 or w2 <= w1:
+        raise RuntimeError(f'SLEAP probe: {s1} steps took {w1:.1f} s and {s2} steps {w2:.1f} s;'
+                           ' cannot derive a step time (busy CPU?)')
+    return (w2 - w1) / (s2 - s1)
+
+
+def posebridge_checkpoint(work):
+    """The checkpoint ``save_best`` kept (best validation coco/AP), else the last one."""
+    best = sorted(f for f in os.listdir(work) if f.startswith('best_') and f.endswith('.pth'))
+    if best:
+        return osp.join(work, best[-1])
+    last = osp.join(work, 'last_checkpoint')
+    if osp.isfile(last):
+        return open(last).read().strip()
+    raise FileNotFoundError(f'{work}: no checkpoint (best_*.pth or last_checkpoint)')
+
+
+def posebridge_predict(args, checkpoint):
+    """The PoseBridge checkpoint on every scored frame at batch 1, timed as SLEAP is."""
+    import torch
     sys.path.insert(0, ROOT)
     from mmpose.apis import inference_bottomup, init_model
+    torch.set_num_threads(args.threads)
     cfg_options = None
     if args.cfg_options:  # parsed here: SLEAP's environment, which also reads the flags, has
         from mmengine.config import DictAction  # no MMEngine
         opts = argparse.ArgumentParser()
         opts.add_argument('--cfg-options', nargs='+', action=DictAction)
         cfg_options = opts.parse_args(['--cfg-options', *args.cfg_options]).cfg_options
-    model = init_model(args.config, args.checkpoint, device='cpu', cfg_options=cfg_options)
+    model = init_model(args.config, checkpoint, device='cpu', cfg_options=cfg_options)
     with open(args.test_ann) as f:
         images = json.load(f)['images']
     paths = [osp.join(args.img_dir, im['file_name']) for im in images]
@@ -201,32 +337,37 @@ def posebridge_predict(args):
 
 
 def score(frames, args):
-    """KeypointAP at the dataset's sigmas and at SLEAP's stddev 1 (max 100 dets)."""
+    """KeypointAP at the dataset's sigmas and at SLEAP's stddev 1 (max 100 dets), and the
+    median pixel error per keypoint (KeypointPixelError, frame pixels)."""
     import numpy as np
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
-    from projects.core.evaluation import KeypointAP
+    from projects.core.evaluation import KeypointAP, KeypointPixelError
     with open(args.test_ann) as f:
         ids = {im['file_name']: im['id'] for im in json.load(f)['images']}
     meta = parse_pose_metainfo(dict(from_file=args.dataset_info))
+    samples = []
+    for i, fr in enumerate(frames):
+        if fr['file'] not in ids:
+            raise KeyError(f'{args.test_ann}: no image named {fr["file"]}')
+        kpts = np.asarray(fr['keypoints'], np.float32).reshape(-1, meta['num_keypoints'], 2)
+        # id as a list: bottom-up output, several instances per image (CocoMetric keeps them)
+        pred = dict(keypoints=kpts,
+                    keypoint_scores=np.asarray(fr['keypoint_scores'], np.float32).reshape(
+                        len(kpts), meta['num_keypoints']),
+                    bbox_scores=np.asarray(fr['scores'], np.float32).reshape(-1))
+        samples.append(dict(id=[i], img_id=ids[fr['file']], gt_instances={},
+                            pred_instances=pred))
     out = {}
-    for prefix, kw in (('coco', {}), ('sleap', dict(oks_stddev=1.0))):
-        metric = KeypointAP(ann_file=args.test_ann, score_mode='bbox', nms_mode='none',
-                                  max_dets=100, prefix=prefix, **kw)
+    metrics = [KeypointAP(ann_file=args.test_ann, score_mode='bbox', nms_mode='none',
+                          max_dets=100, prefix='coco'),
+               KeypointAP(ann_file=args.test_ann, score_mode='bbox', nms_mode='none',
+                          max_dets=100, prefix='sleap', oks_stddev=1.0),
+               KeypointPixelError(ann_file=args.test_ann, max_dets=100)]
+    for metric in metrics:
         metric.dataset_meta = meta
-        samples = []
-        for i, fr in enumerate(frames):
-            if fr['file'] not in ids:
-                raise KeyError(f'{args.test_ann}: no image named {fr["file"]}')
-            kpts = np.asarray(fr['keypoints'], np.float32).reshape(-1, meta['num_keypoints'], 2)
-            # id as a list: bottom-up output, several instances per image (CocoMetric keeps them)
-            pred = dict(keypoints=kpts,
-                        keypoint_scores=np.asarray(fr['keypoint_scores'], np.float32).reshape(
-                            len(kpts), meta['num_keypoints']),
-                        bbox_scores=np.asarray(fr['scores'], np.float32).reshape(-1))
-            samples.append(dict(id=[i], img_id=ids[fr['file']], gt_instances={},
-                                pred_instances=pred))
         metric.process([], samples)
-        out.update({f'{prefix}/{k}': v for k, v in metric.compute_metrics(metric.results).items()})
+        out.update({f'{metric.prefix}/{k}': v
+                    for k, v in metric.compute_metrics(metric.results).items()})
     return out
 
 
@@ -234,83 +375,157 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config', nargs='?', help='PoseBridge config')
-    parser.add_argument('checkpoint', nargs='?', help='PoseBridge checkpoint')
+    parser.add_argument('--checkpoint', help='a trained PoseBridge checkpoint (no training)')
     parser.add_argument('--sleap-python', help="the interpreter of sleap-nn's own environment")
     data = osp.join(ROOT, 'data', 'honeybee')
-    parser.add_argument('--train-ann', default=osp.join(data, 'annotations',
-                                                        'honeybee_train_full.json'))
-    parser.add_argument('--test-ann', default=osp.join(data, 'annotations', 'honeybee_test.json'))
+    ann = osp.join(data, 'annotations', 'honeybee_{}.json')
+    parser.add_argument('--train-ann', default=ann.format('train'))
+    parser.add_argument('--val-ann', default=ann.format('val'),
+                        help='the frames both systems choose their checkpoint on')
+    parser.add_argument('--split', choices=['val', 'test'], default='test',
+                        help='the frames scored: val to choose settings, test once per '
+                        'reported model')
+    parser.add_argument('--test-ann', default=None,
+                        help='the scored frames (default: the --split file beside --train-ann)')
     parser.add_argument('--img-dir', default=osp.join(data, 'images'))
     parser.add_argument('--dataset-info',
                         default=osp.join(ROOT, 'configs', '_base_', 'datasets', 'honeybee.py'))
-    parser.add_argument('--budget', type=float, default=1800,
-                        help='SLEAP training wall-clock, seconds')
+    parser.add_argument('--symmetries', default=None,
+                        help='SLEAP node pairs a:b,c:d swapped by flips (default: the dataset '
+                        "info's flip pairs)")
+    parser.add_argument('--budget', type=float, default=30,
+                        help='training wall-clock of each system, minutes')
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--threads', type=int, default=2,
+                        help='CPU threads of both systems, in training and prediction')
+    parser.add_argument('--unet', default='', help='SLEAP UNet: filters=F,max_stride=S,'
+                        'output_stride=O (default 16, 16, 4)')
+    parser.add_argument('--sleap-epochs', type=int, default=15,
+                        help='epochs SLEAP\'s budget is split into (its schedule acts per epoch)')
+    parser.add_argument('--sleap-schedule', choices=['cosine', 'plateau'], default='cosine')
+    parser.add_argument('--probe-steps', type=int, nargs=2, default=[8, 28],
+                        help='steps of the two SLEAP probe trainings that time a step')
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'sleap_side_by_side'))
-    parser.add_argument('--out', default=osp.join(ROOT, 'outputs', 'sleap_side_by_side.json'))
+    parser.add_argument('--out', default=None, help='result JSON')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.add_argument('--sleap-pipeline', default='torch_dataset',
                         choices=['torch_dataset', 'torch_dataset_cache_img_memory'],
                         help="sleap-nn's data pipeline: decode every frame at every step "
                         "(SLEAP's default) or cache the scaled frames in memory")
-    parser.add_argument('--val-frames', type=int, default=10,
-                        help='training frames SLEAP validates on')
-    parser.add_argument('--steps-per-epoch', type=int, default=None,
-                        help="SLEAP's training steps per epoch (default: SLEAP's own, at least "
-                        '200); a checkpoint is written at the end of each epoch')
     parser.add_argument('--paf-sigma', type=float, default=15.0,
                         help="width of SLEAP's part affinity fields, pixels of its scaled input "
                         "(sleap-nn's default 15)")
     parser.add_argument('--cfg-options', nargs='+', default=None, metavar='KEY=VALUE',
-                        help="overrides of PoseBridge's config, as tools/test.py takes them "
-                        '(e.g. decoding options)')
+                        help="overrides of PoseBridge's config, as tools/test.py takes them")
     parser.add_argument('--skip-train', action='store_true',
-                        help='reuse the SLEAP model already trained in --work-dir')
+                        help='reuse the models already trained in --work-dir')
+    # the SLEAP steps' own arguments
+    parser.add_argument('--epochs', type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument('--steps-per-epoch', type=int, default=200, help=argparse.SUPPRESS)
+    parser.add_argument('--run-name', default='sleap_bottomup', help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    for name in ('train_ann', 'test_ann', 'img_dir', 'work_dir'):
+    if args.test_ann is None:
+        args.test_ann = osp.join(osp.dirname(args.train_ann),
+                                 osp.basename(args.train_ann).replace('_train', f'_{args.split}'))
+    for name in ('train_ann', 'val_ann', 'test_ann', 'img_dir', 'work_dir'):
         setattr(args, name, osp.abspath(getattr(args, name)))
+    if args.symmetries is None:
+        args.symmetries = flip_pairs(args.dataset_info)
     return args
+
+
+def flip_pairs(dataset_info):
+    """``a:b,c:d`` of the dataset info's flip pairs, read without MMPose (the SLEAP side)."""
+    if not osp.isfile(dataset_info):
+        return ''
+    scope = {}
+    with open(dataset_info) as f:
+        exec(compile(f.read(), dataset_info, 'exec'), {}, scope)  # a trusted repository file
+    info = scope['dataset_info']['keypoint_info'].values()
+    pairs = {tuple(sorted((k['name'], k['swap']))) for k in info if k.get('swap')}
+    return ','.join(f'{a}:{b}' for a, b in sorted(pairs))
 
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == '_measure':
+        return measure(argv[1:])
     steps = {'_prepare': sleap_prepare, '_train': sleap_train, '_predict': sleap_predict}
     if argv and argv[0] in steps:  # inside the SLEAP environment
         steps[argv[0]](parse_args(argv[1:]))
         return
     args = parse_args(argv)
-    if not (args.config and args.checkpoint and args.sleap_python):
-        raise SystemExit('CONFIG, CHECKPOINT and --sleap-python are required')
-    for path in (args.config, args.checkpoint, args.sleap_python, args.train_ann,
-                 args.test_ann, args.img_dir):
-        if not osp.exists(path):
-            raise FileNotFoundError(f'{path} does not exist')
+    sys.path.insert(0, ROOT)
+    from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    if not (args.config and args.sleap_python):
+        raise SystemExit('CONFIG and --sleap-python are required')
+    args.out = args.out or osp.join(args.work_dir, f'side_by_side_{args.split}.json')
+    inputs = [args.config, args.checkpoint, args.train_ann, args.val_ann, args.test_ann]
+    try:
+        for path in (args.config, args.sleap_python, args.train_ann, args.val_ann,
+                     args.test_ann, args.img_dir) + ((args.checkpoint, ) if args.checkpoint
+                                                     else ()):
+            if not osp.exists(path):
+                raise FileNotFoundError(f'{path} does not exist')
+        check_output(args.out, None, [p for p in inputs if p], None, args.overwrite)
+        unet = parse_unet(args.unet)
+    except (FileNotFoundError, ValueError, UnsafeOutputError) as e:
+        raise SystemExit(f'sleap_side_by_side.py: {e}') from None
     os.makedirs(args.work_dir, exist_ok=True)
-    result = dict(config=args.config, checkpoint=args.checkpoint, seed=args.seed,
-                  budget_seconds=args.budget, cfg_options=args.cfg_options)
+    env = thread_env(args.threads)
+    result = dict(config=args.config, seed=args.seed, split=args.split, threads=args.threads,
+                  budget_minutes=args.budget, unet=unet, sleap_schedule=args.sleap_schedule,
+                  sleap_augmentation=SLEAP_GEOMETRY, symmetries=args.symmetries,
+                  cfg_options=args.cfg_options, train_ann=args.train_ann,
+                  val_ann=args.val_ann, scored_ann=args.test_ann)
+    pb_work = osp.join(args.work_dir, 'posebridge')
+    run_measured(sleap_cmd(args, 'prepare'), osp.join(args.work_dir, 'sleap_prepare.log'),
+                 osp.join(args.work_dir, 'sleap_prepare.json'), env=env)
     if not args.skip_train:
-        call_sleap(args, 'prepare')
-        result['sleap_train'] = call_sleap(args, 'train', budget=args.budget)
+        s = sleap_seconds_per_step(args)
+        per_epoch, epochs, total = sleap_schedule(args.budget, s, args.sleap_epochs)
+        result['sleap_schedule_plan'] = dict(seconds_per_step=s, steps_per_epoch=per_epoch,
+                                             epochs=epochs, steps=total)
+        print(f'[sleap] {s:.3f} s per step measured -> {epochs} epochs of {per_epoch} steps',
+              flush=True)
+        result['sleap_train'] = run_measured(
+            sleap_cmd(args, 'train', epochs=epochs, steps_per_epoch=per_epoch),
+            osp.join(args.work_dir, 'sleap_train.log'), osp.join(args.work_dir,
+                                                                'sleap_train.json'),
+            budget_seconds=args.budget * 60, env=env)
         print(f'[sleap train] {result["sleap_train"]}', flush=True)
-    call_sleap(args, 'predict')
-    with open(osp.join(args.work_dir, 'sleap_predictions.json')) as f:
+        if not args.checkpoint:
+            cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), args.config,
+                   '--work-dir', pb_work, '--budget', str(args.budget), '--cfg-options',
+                   f'randomness.seed={args.seed}', *(args.cfg_options or [])]
+            result['posebridge_train'] = run_measured(
+                cmd, osp.join(args.work_dir, 'posebridge_train.log'),
+                osp.join(args.work_dir, 'posebridge_train.json'), env=env)
+            print(f'[posebridge train] {result["posebridge_train"]}', flush=True)
+    checkpoint = args.checkpoint or posebridge_checkpoint(pb_work)
+    result['posebridge_checkpoint'] = checkpoint
+    run_measured(sleap_cmd(args, 'predict'), osp.join(args.work_dir, 'sleap_predict.log'),
+                 osp.join(args.work_dir, 'sleap_predict.json'), env=env)
+    with open(osp.join(args.work_dir, 'sleap_bottomup_predictions.json')) as f:
         sleap = json.load(f)
     for fr in sleap['frames']:
         fr['keypoints'] = [i['keypoints'] for i in fr['instances']]
         fr['keypoint_scores'] = [i['keypoint_scores'] for i in fr['instances']]
         fr['scores'] = [i['score'] for i in fr['instances']]
-    frames, fps = posebridge_predict(args)
+    frames, fps = posebridge_predict(args, checkpoint)
     result['sleap'] = dict(score(sleap['frames'], args), fps=sleap['fps'])
     result['posebridge'] = dict(score(frames, args), fps=fps)
     result['fps_ratio_posebridge_over_sleap'] = fps / sleap['fps']
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(f'{"":12s} {"coco/AP":>8s} {"coco/AP.75":>10s} {"sleap/AP":>8s} {"fps":>6s}')
+    write_json(result, args.out, [p for p in inputs if p], None, args.overwrite, indent=1)
+    print(f'{args.split} frames {"":3s} {"coco/AP":>8s} {"coco/AP.75":>10s} {"sleap/AP":>8s} '
+          f'{"px median":>9s} {"fps":>6s}')
     for name in ('posebridge', 'sleap'):
         r = result[name]
-        print(f'{name:12s} {r["coco/AP"]:8.3f} {r["coco/AP .75"]:10.3f} {r["sleap/AP"]:8.3f} '
-              f'{r["fps"]:6.2f}')
+        print(f'{name:14s} {r["coco/AP"]:8.3f} {r["coco/AP .75"]:10.3f} {r["sleap/AP"]:8.3f} '
+              f'{r.get("px/median", float("nan")):9.2f} {r["fps"]:6.2f}')
     print(f'fps ratio PoseBridge / SLEAP: {result["fps_ratio_posebridge_over_sleap"]:.2f}')
+    print(f'written: {args.out}')
 
 
 if __name__ == '__main__':

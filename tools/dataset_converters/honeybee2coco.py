@@ -24,7 +24,10 @@ def main(argv=None):
     parser.add_argument('--url', default=honeybee.BEEPOSE_URL, help='base URL to download from')
     parser.add_argument('--out', required=True, help='output folder (annotations/, images/)')
     parser.add_argument('--num-test', type=int, default=30, help='held-out labeled frames')
-    parser.add_argument('--seed', type=int, default=0, help='seed of the held-out draw')
+    parser.add_argument('--num-val', type=int, default=honeybee.NUM_VAL,
+                        help='validation frames drawn from the training frames')
+    parser.add_argument('--seed', type=int, default=0,
+                        help='seed of the test draw (the validation draw uses seed + 1)')
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
@@ -34,7 +37,7 @@ def main(argv=None):
             parser.error('give --src or --download')
         src = honeybee.download(args.download, url=args.url)
     written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
-                               overwrite=args.overwrite)
+                               overwrite=args.overwrite, num_val=args.num_val)
     for name, path in sorted(written.items()):
         print(f'{name:28s} {path}')
     import json

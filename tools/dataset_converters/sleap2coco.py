@@ -4,11 +4,13 @@ r"""SLEAP labels (.slp) and their video to COCO keypoint JSON plus extracted fra
         [--video ../shared/data/fly/clip.mp4] [--frames 0:1500:10] [--split all]
 
 With ``--test-frames`` and ``--pool-frames`` it writes SemiMultiPose's splits instead: the test
-frames held out, ``--draws`` seeded draws of each of ``--sizes`` labeled frames from the pool,
-and for each draw the other pool frames as unlabeled data (the fly protocol of the README):
+frames held out, the ``--val-frames`` on which settings are chosen, ``--draws`` seeded draws of
+each of ``--sizes`` labeled frames from the pool, and for each draw the other pool frames as
+unlabeled data (the fly protocol of the docs):
 
     python tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly \
-        --name fly --test-frames 1200:1500:10 --pool-frames 0:1100:10 --sizes 5 --draws 5
+        --name fly --pool-frames 0:1100:10 --val-frames 1100:1200:10 \
+        --test-frames 1200:1500:10 --sizes 5 --draws 5
 
 With ``--random L U T`` it draws, per draw, L labeled, U unlabeled and T test frames at random
 from every labeled frame of the clip (SemiMultiPose's fly protocol: 40 / 40 / 20):
@@ -39,6 +41,8 @@ def main(argv=None):
     parser.add_argument('--name', help='output file prefix (default: the video stem)')
     parser.add_argument('--test-frames', help='held-out frames, a:b[:step] or i,j,k')
     parser.add_argument('--pool-frames', help='training frames to draw labeled sets from')
+    parser.add_argument('--val-frames', help='validation frames (with --test-frames), apart in '
+                        'time from the pool and the test frames')
     parser.add_argument('--random', type=int, nargs=3, metavar=('L', 'U', 'T'),
                         help='random labeled / unlabeled / test frames per draw')
     parser.add_argument('--sizes', type=int, nargs='+', default=[5], help='labeled set sizes')
@@ -56,6 +60,8 @@ def main(argv=None):
 def run(args, parser):
     if bool(args.test_frames) != bool(args.pool_frames):
         parser.error('--test-frames and --pool-frames go together')
+    if args.val_frames and not args.test_frames:
+        parser.error('--val-frames needs --test-frames and --pool-frames')
     if args.random:
         if args.test_frames:
             parser.error('--random and --test-frames/--pool-frames exclude each other')
@@ -70,7 +76,8 @@ def run(args, parser):
         written = convert_slp_protocol(
             args.slp, args.out, parse_frames(args.test_frames), parse_frames(args.pool_frames),
             sizes=args.sizes, num_draws=args.draws, seed=args.seed, name=args.name or 'fly',
-            video_path=args.video, overwrite=args.overwrite)
+            video_path=args.video, overwrite=args.overwrite,
+            val_frames=parse_frames(args.val_frames) if args.val_frames else ())
         for split, path in written.items():
             print(f'{split:24s} {path}')
         return

@@ -3,11 +3,13 @@
 # alpha * L_fl from 2k, beta * L_fu from 5k), full-resolution 1024x1024 frames; the model and
 # schedule are the honeybee config's, which it inherits. The base of the fly trio.
 #
-# Data (README, "Fly protocol"): `tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp
-# --out data/fly --name fly --test-frames 1200:1500:10 --pool-frames 0:1100:10` writes the held-out
-# frames 1200-1490, the five draws of 5 labeled frames from frames 0-1090 and their unlabeled
-# sets; `centered_pair_low_quality.mp4` (another two-fly recording) adds unlabeled frames,
-# decoded from the video one at a time.
+# Data: `tools/dataset_converters/sleap2coco.py ../shared/data/fly/clip.slp --out data/fly
+# --name fly --pool-frames 0:1100:10 --val-frames 1100:1200:10 --test-frames 1200:1500:10` writes
+# the five draws of 5 labeled frames from frames 0-1090 and their unlabeled sets, 10 validation
+# frames (1100-1190: apart in time from both, so none is a near-copy of a training or a test
+# frame; checkpoints and settings are chosen on them) and 30 test frames (1200-1490);
+# `centered_pair_low_quality.mp4` (another two-fly recording) adds unlabeled frames, decoded
+# from the video one at a time.
 _base_ = ['../honeybee/semimultipose_resnet50-fpn_15k_honeybee-1280x736.py']
 
 data_root = 'data/fly/'
@@ -19,6 +21,7 @@ stride = 8
 labeled_ann = 'annotations/fly_train5-d0.json'
 unlabeled_ann = 'annotations/fly_train5-d0_unlabeled.json'
 unlabeled_video = '../shared/data/fly/centered_pair_low_quality.mp4'
+val_ann = 'annotations/fly_val.json'
 test_ann = 'annotations/fly_test.json'
 
 codec = dict(_base_.codec, input_size=input_size,
@@ -52,11 +55,11 @@ unlabeled_dataset = dict(
              video=unlabeled_video, every=1, pipeline=video_pipeline),
     ])
 train_dataloader = dict(dataset=dict(datasets=[labeled_dataset, unlabeled_dataset]))
-val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=test_ann,
+val_dataloader = dict(dataset=dict(type=dataset_type, data_root=data_root, ann_file=val_ann,
                                    pipeline=val_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(dataset=dict(val_dataloader['dataset'], ann_file=test_ann))
 # the paper's fly OKS: a single sigma^2 = 0.025 (SLEAP's compute_oks)
-coco_ap = dict(_base_.coco_ap, ann_file=data_root + test_ann)
+coco_ap = dict(_base_.coco_ap, ann_file=data_root + val_ann)
 val_evaluator = [
     coco_ap,
     dict(coco_ap, oks_stddev=0.025, prefix='sleap'),
@@ -64,4 +67,4 @@ val_evaluator = [
     # and stride 8, OKS 0.5 at stddev 0.025 needs about 3 input pixels per keypoint)
     dict(coco_ap, oks_stddev=0.25, prefix='sleap_loose'),
 ]
-test_evaluator = val_evaluator
+test_evaluator = [dict(m, ann_file=data_root + test_ann) for m in val_evaluator]

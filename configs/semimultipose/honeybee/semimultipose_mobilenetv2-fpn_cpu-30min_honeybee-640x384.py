@@ -42,7 +42,9 @@ codec = dict(_base_.codec, **_base_.recipe_codec_options)
 model = dict(channels_last=True, head=dict(decoder=codec, **_base_.recipe_head_options))
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=320,
                      fu_start=800)]
-train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+# validation every 400 iterations (15 frames, a few seconds each time): save_best keeps the
+# checkpoint with the best val coco/AP
+train_cfg = dict(max_iters=max_iters, val_interval=400)
 # the demo's AdamW and gradient clipping, in bfloat16 mixed precision on CPU
 optim_wrapper = dict(type='CPUAmpOptimWrapper', channels_last=True)
 param_scheduler = [_base_.param_scheduler[0], dict(_base_.param_scheduler[1], end=max_iters)]

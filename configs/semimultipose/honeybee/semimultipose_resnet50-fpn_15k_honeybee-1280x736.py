@@ -20,8 +20,13 @@ dataset_info = 'configs/_base_/datasets/honeybee.py'
 num_keypoints = 5
 input_size = (1280, 736)
 stride = 8
-labeled_ann = 'annotations/honeybee_train_full.json'
-unlabeled_ann = 'annotations/honeybee_train_full_unlabeled.json'
+# tools/dataset_converters/honeybee2coco.py: 30 test frames held out, 15 validation frames drawn
+# from the other 105, 90 training frames. Validation scores choose (checkpoint by save_best,
+# decoding, hyperparameters); the test frames are scored once per reported model. A final model
+# retrained on train + val with the chosen settings uses honeybee_train_full.json.
+labeled_ann = 'annotations/honeybee_train.json'
+unlabeled_ann = 'annotations/honeybee_train_unlabeled.json'
+val_ann = 'annotations/honeybee_val.json'
 test_ann = 'annotations/honeybee_test.json'
 
 codec = dict(
@@ -125,17 +130,17 @@ val_dataloader = dict(
         type=dataset_type,
         data_root=data_root,
         data_mode='bottomup',
-        ann_file=test_ann,
+        ann_file=val_ann,
         data_prefix=dict(img='images/'),
         test_mode=True,
         pipeline=val_pipeline))
-test_dataloader = val_dataloader
+test_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'], ann_file=test_ann))
 
 # OKS AP twice: MMPose's (dataset sigmas, file areas) and the paper's single-sigma OKS
 # (SLEAP's compute_oks, sigma^2 = 1 for bees).
-coco_ap = dict(type='KeypointAP', ann_file=data_root + test_ann, score_mode='bbox',
+coco_ap = dict(type='KeypointAP', ann_file=data_root + val_ann, score_mode='bbox',
                nms_mode='none', prefix='coco')
 val_evaluator = [coco_ap, dict(coco_ap, oks_stddev=1.0, prefix='sleap')]
-test_evaluator = val_evaluator
+test_evaluator = [dict(m, ann_file=data_root + test_ann) for m in val_evaluator]
 
 default_hooks = dict(checkpoint=dict(save_best='coco/AP', rule='greater'))

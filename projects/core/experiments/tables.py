@@ -1,5 +1,6 @@
 """Mean +- standard error tables and paired differences, one writer for every study tool."""
 import csv
+import io
 import os
 import os.path as osp
 from typing import Dict, Hashable, List, Optional, Sequence, Tuple
@@ -42,15 +43,19 @@ def markdown_table(header: Sequence, rows: Sequence[Sequence]) -> str:
 def write_table(out_dir: str, name: str, header: Sequence[str], rows: Sequence[Sequence],
                 csv_rows: Optional[Sequence[Sequence]] = None, note: str = '') -> Dict[str, str]:
     """Write ``<out_dir>/<name>.md`` (``note``, then a Markdown table of ``header`` and ``rows``)
-    and ``<out_dir>/<name>.csv`` (``csv_rows``, default the same table). Returns both paths."""
+    and ``<out_dir>/<name>.csv`` (``csv_rows``, default the same table). Returns both paths.
+
+    A study's report is rewritten at each run: both files are replaced atomically through
+    :mod:`projects.core.fileio`, never through a link nor outside ``out_dir``.
+    """
+    from ..fileio import write_text
     os.makedirs(out_dir, exist_ok=True)
     md = osp.join(out_dir, f'{name}.md')
-    with open(md, 'w') as f:
-        if note:
-            f.write(note.rstrip('\n') + '\n\n')
-        f.write(markdown_table(header, rows))
+    text = (note.rstrip('\n') + '\n\n' if note else '') + markdown_table(header, rows)
+    write_text(text, md, root=out_dir, overwrite=True)
     path = osp.join(out_dir, f'{name}.csv')
-    with open(path, 'w', newline='') as f:
-        csv.writer(f).writerows(csv_rows if csv_rows is not None else [list(header)] +
-                                [list(r) for r in rows])
+    buf = io.StringIO(newline='')
+    csv.writer(buf).writerows(csv_rows if csv_rows is not None else [list(header)] +
+                              [list(r) for r in rows])
+    write_text(buf.getvalue(), path, root=out_dir, overwrite=True)
     return dict(markdown=md, csv=path)

@@ -398,7 +398,7 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
                        label=LABELS['init'])
         ax.set_xlabel('iteration')
-        ax.set_ylabel(f'test {key}')
+        ax.set_ylabel(f'held-out {key}')
         ax.set_title(f'{dataset} {s}')
         ax.legend()
         # right: each method minus DirectPose, paired by draw (mean +- SE), from paired_curve

@@ -1,6 +1,7 @@
 import json
 import os
 import os.path as osp
+import random
 import shutil
 from collections import Counter
 
@@ -65,11 +66,26 @@ def test_real_splits(honeybee_coco, shared_data):
             names = {im['file_name'] for im in s['images']}
             unl = {im['file_name'] for im in u['images']}
             assert len(names) == n and names <= full_names
-            # unlabeled: the 80 unlabeled frames + the training frames left out, no labels
-            assert len(unl) == 80 + 105 - n and u['annotations'] == []
+            # unlabeled: the 80 unlabeled frames + the 90 training frames left out, no labels
+            assert len(unl) == 80 + 90 - n and u['annotations'] == []
             assert not unl & names and not unl & test_names
             draws.append(frozenset(names))
         assert len(set(draws)) == 5  # five different draws
+    # validation: 15 frames drawn with seed 0 + 1 from the 105 training frames
+    val = load(osp.join(ann, 'honeybee_val.json'))
+    train = load(osp.join(ann, 'honeybee_train.json'))
+    val_names = {im['file_name'] for im in val['images']}
+    train_names = {im['file_name'] for im in train['images']}
+    assert val_names == set(random.Random(1).sample(sorted(full_names), 15))
+    assert train_names == full_names - val_names and len(train_names) == 90
+    assert len(val['annotations']) + len(train['annotations']) == len(full['annotations'])
+    unl_train = load(osp.join(ann, 'honeybee_train_unlabeled.json'))
+    assert unl_train['images'] == unl_full['images']
+    for n in (25, 5):
+        for d in range(5):
+            for suffix in ('', '_unlabeled'):
+                s = load(osp.join(ann, f'honeybee_train{n}-d{d}{suffix}.json'))
+                assert not {im['file_name'] for im in s['images']} & val_names
     # images are linked, not copied
     assert osp.islink(osp.join(honeybee_coco, 'images'))
     # the conversion is deterministic

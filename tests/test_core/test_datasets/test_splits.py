@@ -40,6 +40,37 @@ def test_draw_splits_by_hand():
     assert coco == _coco(10)  # the input is not modified
 
 
+def test_draw_splits_with_validation_frames():
+    coco = _coco(10)
+    test = ['f08.png', 'f09.png']
+    pool = [f'f{i:02d}.png' for i in range(8)]
+    val = ['f01.png', 'f05.png']
+    extra = [dict(id=99, file_name='u.png')]
+    out = splits.draw_splits(coco, test, pool, sizes=[3], num_draws=2, seed=7,
+                             extra_unlabeled=extra, val=val)
+    names = {k: [im['file_name'] for im in v['images']] for k, v in out.items()}
+    train = ['f00.png', 'f02.png', 'f03.png', 'f04.png', 'f06.png', 'f07.png']
+    assert names['val'] == val and names['train'] == train
+    assert names['train_full'] == pool  # train + val, for the final retraining
+    assert names['train_unlabeled'] == ['u.png'] and out['train_unlabeled']['annotations'] == []
+    assert [a['image_id'] for a in out['val']['annotations']] == [1, 5]
+    for d in range(2):
+        # small draws come from the 6 training frames, never from val
+        picked = sorted(random.Random(7 + 1000 * 3 + d).sample(train, 3))
+        assert names[f'train3-d{d}'] == picked
+        assert names[f'train3-d{d}_unlabeled'] == [t for t in train if t not in picked] + \
+            ['u.png']
+    for k, v in names.items():
+        if k not in ('val', 'train_full'):
+            assert not set(v) & set(val), k
+    with pytest.raises(ValueError, match='not training frames'):
+        splits.draw_splits(coco, test, pool, [1], val=['f08.png'])
+    with pytest.raises(ValueError, match='no training frame'):
+        splits.draw_splits(coco, test, pool, [1], val=pool)
+    with pytest.raises(ValueError, match='exceed the 6 training'):
+        splits.draw_splits(coco, test, pool, [7], val=val)
+
+
 def test_draw_splits_errors():
     coco = _coco(4)
     with pytest.raises(ValueError, match='overlap'):
@@ -106,3 +137,27 @@ def test_fly_protocol_splits_on_real_clip(tmp_path, shared_data):
         assert osp.isfile(tmp_path / 'images' / im['file_name'])
     with pytest.raises(ValueError, match='overlap'):
         sleap.convert_slp_protocol(slp, str(tmp_path / 'x'), [10], [10, 20])
+
+def test_fly_protocol_validation_frames_on_real_clip(tmp_path, shared_data):
+    slp = osp.join(shared_data, 'fly', 'clip.slp')
+    kw = dict(test_frames=range(1200, 1220, 10), pool_frames=range(0, 40, 10), sizes=[2],
+              num_draws=1)
+    plain = sleap.convert_slp_protocol(slp, str(tmp_path / 'a'), **kw)
+    written = sleap.convert_slp_protocol(slp, str(tmp_path / 'b'), val_frames=[1100, 1110],
+                                         **kw)
+
+    def frames(path):
+        return [im['frame_idx'] for im in json.load(open(path))['images']]
+
+    assert frames(written['val']) == [1100, 1110]
+    assert frames(written['train']) == [0, 10, 20, 30]
+    assert frames(written['train_full']) == [0, 10, 20, 30, 1100, 1110]
+    assert len(json.load(open(written['val']))['annotations']) == 4  # two flies per frame
+    # the draws from the pool are those made without validation frames
+    assert frames(written['train2-d0']) == frames(plain['train2-d0'])
+    assert frames(written['train2-d0_unlabeled']) == frames(plain['train2-d0_unlabeled'])
+    for what, val in (('validation and training', [10]), ('test and validation', [1200])):
+        with pytest.raises(ValueError, match=what):
+            sleap.convert_slp_protocol(slp, str(tmp_path / 'c'), val_frames=val, **kw)
+    assert not osp.exists(tmp_path / 'c')  # refused before any frame is written
+

@@ -6,7 +6,7 @@ from typing import Dict, List, Optional, Sequence
 import numpy as np
 
 from ..video import extract_frames, video_info
-from ...fileio import check_folder, write_json
+from ...fileio import check_folder, write_json, write_json_files
 from .splits import draw_splits, random_draws, random_split_files
 
 
@@ -202,44 +202,56 @@ def convert_slp_protocol(slp_path: str, out_dir: str, test_frames: Sequence[int]
                          pool_frames: Sequence[int], sizes: Sequence[int] = (5, ),
                          num_draws: int = 5, seed: int = 0, name: str = 'fly',
                          video_path: Optional[str] = None,
-                         overwrite: bool = False) -> Dict[str, str]:
+                         overwrite: bool = False,
+                         val_frames: Sequence[int] = ()) -> Dict[str, str]:
     """SemiMultiPose-style splits of one labeled SLEAP clip (Blau et al., section 5, fly data).
 
-    The frames ``test_frames`` are held out for testing; ``sizes`` labeled frames are drawn
+    The frames ``test_frames`` are held out for testing and ``val_frames`` for validation (the
+    frames on which settings and checkpoints are chosen); ``sizes`` labeled frames are drawn
     ``num_draws`` times from ``pool_frames`` (see :func:`.splits.draw_splits`), and the pool
     frames that were not drawn, with their labels dropped, form each draw's unlabeled set.
-    Choose the two ranges apart in time (e.g. test 1200:1500:10, pool 0:1100:10) so that no
-    test frame is a near-copy of a training frame. Frames are extracted once, as
-    :func:`convert_slp` does; ``annotations/<name>_all.json`` holds every converted frame.
+    ``train`` is the pool; ``train_full`` the pool and the validation frames (for a final model
+    retrained with the chosen settings). Choose the three ranges apart in time (e.g. pool
+    0:1100:10, val 1100:1200:10, test 1200:1500:10) so that no held-out frame is a near-copy of
+    a training frame. Frames are extracted once, as :func:`convert_slp` does;
+    ``annotations/<name>_all.json`` holds every converted frame.
 
     Returns:
         dict: split name (``all``, ``test``, ``train_full``, ``train5-d0`` ...,
-        ``..._unlabeled``) to written path.
+        ``..._unlabeled``; with ``val_frames`` also ``val``, ``train``, ``train_unlabeled``)
+        to written path.
 
     Raises:
         ValueError: the ranges overlap, or name frames without labels in ``slp_path``.
         FileNotFoundError: as :func:`convert_slp`.
     """
     test_frames, pool_frames = sorted(set(test_frames)), sorted(set(pool_frames))
-    overlap = sorted(set(test_frames) & set(pool_frames))
-    if overlap:
-        raise ValueError(f'{slp_path}: test and training frames overlap: {overlap[:5]}')
+    val_frames = sorted(set(val_frames))
+    for a, b, what in ((test_frames, pool_frames, 'test and training'),
+                       (test_frames, val_frames, 'test and validation'),
+                       (val_frames, pool_frames, 'validation and training')):
+        overlap = sorted(set(a) & set(b))
+        if overlap:
+            raise ValueError(f'{slp_path}: {what} frames overlap: {overlap[:5]}')
+    used = test_frames + val_frames + pool_frames
     all_path = convert_slp(slp_path, out_dir, video_path=video_path,
-                           frame_indices=test_frames + pool_frames, split_name='all', name=name,
+                           frame_indices=sorted(used), split_name='all', name=name,
                            overwrite=overwrite)
     with open(all_path) as f:
         coco = json.load(f)
     by_idx = {im['frame_idx']: im['file_name'] for im in coco['images']}
-    missing = [i for i in test_frames + pool_frames if i not in by_idx]
+    missing = [i for i in used if i not in by_idx]
     if missing:
         raise ValueError(f'{slp_path}: frames {missing[:5]} have no labeled instance')
-    out = draw_splits(coco, [by_idx[i] for i in test_frames], [by_idx[i] for i in pool_frames],
-                      sizes, num_draws=num_draws, seed=seed)
+    val = [by_idx[i] for i in val_frames]
+    out = draw_splits(coco, [by_idx[i] for i in test_frames],
+                      [by_idx[i] for i in pool_frames] + val, sizes, num_draws=num_draws,
+                      seed=seed, val=val)
     written = dict(all=all_path)
-    for split, obj in out.items():
-        path = osp.join(out_dir, 'annotations', f'{name}_{split}.json')
-        write_json(obj, path, [slp_path], root=out_dir, overwrite=overwrite)
-        written[split] = path
+    written.update({split: osp.join(out_dir, 'annotations', f'{name}_{split}.json')
+                    for split in out})
+    write_json_files({written[split]: obj for split, obj in out.items()}, [slp_path],
+                     root=out_dir, overwrite=overwrite)
     return written
 
 

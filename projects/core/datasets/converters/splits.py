@@ -1,8 +1,9 @@
-"""Training/test splits of COCO keypoint files with few labeled frames.
+"""Training/validation/test splits of COCO keypoint files with few labeled frames.
 
-Shared by the honeybee and SLEAP converters: a held-out test set, a pool of training frames,
-seeded draws of ``n`` labeled frames from the pool, and for each draw an ``_unlabeled`` set made
-of the pool frames that were not drawn (labels dropped) plus any extra unlabeled frames.
+Shared by the honeybee and SLEAP converters: a held-out test set, a validation set taken out of
+the pool of training frames, seeded draws of ``n`` labeled frames from the rest of the pool, and
+for each draw an ``_unlabeled`` set made of the training frames that were not drawn (labels
+dropped) plus any extra unlabeled frames.
 Converters write them with :func:`projects.core.fileio.write_json`.
 """
 import copy
@@ -26,48 +27,68 @@ def subset(coco: Dict, file_names: Sequence[str], keep_annotations: bool = True)
 
 def draw_splits(coco: Dict, test: Sequence[str], pool: Sequence[str], sizes: Sequence[int],
                 num_draws: int = 5, seed: int = 0,
-                extra_unlabeled: Sequence[dict] = ()) -> Dict[str, Dict]:
-    """Test set, full training set and seeded small training sets with their unlabeled sets.
+                extra_unlabeled: Sequence[dict] = (),
+                val: Sequence[str] = ()) -> Dict[str, Dict]:
+    """Test, validation and training sets, and seeded small training sets with their
+    unlabeled sets.
 
-    Draw ``d`` of size ``n`` is ``random.Random(seed + 1000 * n + d).sample(pool, n)`` (sorted),
-    so a draw does not change when other sizes or draws are added.
+    With ``val`` frames, ``train`` is the pool without them: every choice (checkpoint, decoding,
+    hyperparameter) is made on ``val``, and ``test`` is scored once per reported model.
+    ``train_full`` is the whole pool (``train`` + ``val``), for a final model retrained with
+    the chosen settings. Small draws come from ``train`` (the pool without ``val``): draw ``d``
+    of size ``n`` is ``random.Random(seed + 1000 * n + d).sample(train, n)`` (sorted), so a draw
+    does not change when other sizes or draws are added. A validation frame is never in a
+    training or unlabeled set other than ``train_full``'s.
 
     Args:
-        coco (dict): COCO keypoint dict holding every frame named in ``test`` and ``pool``.
-        test (sequence): file names of the held-out frames.
-        pool (sequence): file names of the training frames (disjoint from ``test``).
+        coco (dict): COCO keypoint dict holding every frame named in ``test``, ``pool`` and
+            ``val``.
+        test (sequence): file names of the held-out test frames.
+        pool (sequence): file names of the training frames (disjoint from ``test``); ``val``
+            is a subset of it.
         sizes (sequence): labeled-set sizes to draw.
         num_draws (int): draws per size.
         seed (int): base seed.
         extra_unlabeled (sequence): image entries without labels added to every unlabeled set.
+        val (sequence): file names of the validation frames, taken out of ``pool``.
 
     Returns:
         dict: ``test``, ``train_full``, ``train_full_unlabeled`` and, for each size ``n`` and
-        draw ``d``, ``train{n}-d{d}`` and ``train{n}-d{d}_unlabeled`` to COCO dicts.
+        draw ``d``, ``train{n}-d{d}`` and ``train{n}-d{d}_unlabeled`` to COCO dicts; with
+        ``val`` also ``val``, ``train`` and ``train_unlabeled``.
 
     Raises:
-        ValueError: ``test`` and ``pool`` overlap, name frames missing from ``coco``, or a size
-            exceeds the pool.
+        ValueError: ``test`` and ``pool`` overlap, ``val`` is not inside ``pool``, a frame is
+            missing from ``coco``, or a size exceeds the training frames.
     """
     names = {im['file_name'] for im in coco['images']}
     overlap = sorted(set(test) & set(pool))
     if overlap:
         raise ValueError(f'test and training frames overlap: {overlap[:5]}')
-    missing = sorted((set(test) | set(pool)) - names)
+    missing = sorted((set(test) | set(pool) | set(val)) - names)
     if missing:
         raise ValueError(f'frames missing from the COCO images: {missing[:5]}')
+    outside = sorted(set(val) - set(pool))
+    if outside:
+        raise ValueError(f'validation frames are not training frames: {outside[:5]}')
+    if val and len(set(val)) == len(set(pool)):
+        raise ValueError(f'the {len(set(val))} validation frames leave no training frame')
     pool = sorted(pool)
-    too_big = [n for n in sizes if n > len(pool)]
+    train = [x for x in pool if x not in set(val)]
+    too_big = [n for n in sizes if n > len(train)]
     if too_big:
-        raise ValueError(f'sizes {too_big} exceed the {len(pool)} training frames')
+        raise ValueError(f'sizes {too_big} exceed the {len(train)} training frames')
     base_unlabeled = dict(info=coco.get('info', {}), images=copy.deepcopy(list(extra_unlabeled)),
                           annotations=[], categories=coco['categories'])
     splits = {'test': subset(coco, test), 'train_full': subset(coco, pool),
               'train_full_unlabeled': base_unlabeled}
+    if val:
+        splits.update(val=subset(coco, val), train=subset(coco, train),
+                      train_unlabeled=copy.deepcopy(base_unlabeled))
     for n in sizes:
         for d in range(num_draws):
-            picked = sorted(random.Random(seed + 1000 * n + d).sample(pool, n))
-            left = [x for x in pool if x not in set(picked)]
+            picked = sorted(random.Random(seed + 1000 * n + d).sample(train, n))
+            left = [x for x in train if x not in set(picked)]
             name = f'train{n}-d{d}'
             splits[name] = subset(coco, picked)
             extra = subset(coco, left, keep_annotations=False)
