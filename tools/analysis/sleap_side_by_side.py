@@ -129,17 +129,29 @@ def sleap_prepare(args):
 
 def sleap_train(args):
     """SLEAP's bottom-up model on ``train.slp``, validated on ``val.slp``."""
+    import sleap_nn.train as sleap_train_module
     import torch
-    from sleap_nn.train import train
     torch.set_num_threads(args.threads)
     unet = parse_unet(args.unet)
     epochs = args.epochs
+    schedule = dict(reduce_lr_on_plateau=dict(patience=2, cooldown=0, factor=0.5,
+                                              threshold=1e-6, threshold_mode='abs'))
     if args.sleap_schedule == 'cosine':
-        schedule = dict(cosine_annealing_warmup=dict(warmup_epochs=min(1, epochs - 1),
-                                                     max_epochs=epochs))
-    else:
-        schedule = dict(reduce_lr_on_plateau=dict(patience=2, cooldown=0, factor=0.5,
-                                                  threshold=1e-6, threshold_mode='abs'))
+        # sleap-nn 0.3.5's train() reads only step_lr / reduce_lr_on_plateau from a dict; its
+        # trainer knows cosine_annealing_warmup, set here in the config train() builds
+        run_training = sleap_train_module.run_training
+
+        def with_cosine(config, *a, **kw):
+            sched = config.trainer_config.lr_scheduler
+            sched.reduce_lr_on_plateau = None
+            from sleap_nn.config.trainer_config import CosineAnnealingWarmupConfig
+            sched.cosine_annealing_warmup = CosineAnnealingWarmupConfig(
+                warmup_epochs=min(1, epochs - 1), max_epochs=epochs, warmup_start_lr=0.0,
+                eta_min=0.0)
+            return run_training(config, *a, **kw)
+
+        sleap_train_module.run_training = with_cosine
+    train = sleap_train_module.train
     train(train_labels_path=[osp.join(args.work_dir, 'train.slp')],
           val_labels_path=[osp.join(args.work_dir, 'val.slp')],
           scale=0.25,
@@ -434,6 +446,17 @@ def parse_args(argv=None):
     return args
 
 
+def finite(obj):
+    """``obj`` with every NaN or infinite float replaced by ``None`` (JSON has no NaN)."""
+    if isinstance(obj, dict):
+        return {k: finite(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite(v) for v in obj]
+    if isinstance(obj, float) and obj != obj or obj in (float('inf'), float('-inf')):
+        return None
+    return obj
+
+
 def flip_pairs(dataset_info):
     """``a:b,c:d`` of the dataset info's flip pairs, read without MMPose (the SLEAP side)."""
     if not osp.isfile(dataset_info):
@@ -517,13 +540,15 @@ def main(argv=None):
     result['posebridge'] = dict(score(frames, args), fps=fps)
     result['fps_ratio_posebridge_over_sleap'] = fps / sleap['fps']
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
-    write_json(result, args.out, [p for p in inputs if p], None, args.overwrite, indent=1)
+    # a metric without a value (no prediction matched: pixel errors) is written as null
+    write_json(finite(result), args.out, [p for p in inputs if p], None, args.overwrite,
+               indent=1)
     print(f'{args.split} frames {"":3s} {"coco/AP":>8s} {"coco/AP.75":>10s} {"sleap/AP":>8s} '
           f'{"px median":>9s} {"fps":>6s}')
     for name in ('posebridge', 'sleap'):
         r = result[name]
         print(f'{name:14s} {r["coco/AP"]:8.3f} {r["coco/AP .75"]:10.3f} {r["sleap/AP"]:8.3f} '
-              f'{r.get("px/median", float("nan")):9.2f} {r["fps"]:6.2f}')
+              f'{r.get("px/median") or float("nan"):9.2f} {r["fps"]:6.2f}')
     print(f'fps ratio PoseBridge / SLEAP: {result["fps_ratio_posebridge_over_sleap"]:.2f}')
     print(f'written: {args.out}')
 
