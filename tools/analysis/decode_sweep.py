@@ -12,9 +12,12 @@ varied alone around the config's values (one row per value); with ``--product`` 
 combination is scored. Settings are chosen on the validation frames (``--split val``, the
 default); score the test frames once, with the chosen setting, through ``tools/test.py``.
 
-Writes ``<out>/decode_sweep.json`` (every row's setting and metrics, which row is best by
-``--metric``, the config and checkpoint) and ``<out>/decode_sweep.md`` (the table); prints the
-table. Keys that change the training targets (input and heatmap sizes, B1's grid and sigma, the
+Each row also gets its coco/AP difference from the config's row with a paired frame-bootstrap
+standard error (``--bootstrap`` resamples of the frames, both rows scored on the same ones;
+:func:`projects.core.evaluation.functional.bootstrap_ap`): a setting that wins by less than
+about two of those is within the frames' sampling noise. Writes ``<out>/decode_sweep.json``
+(every row's setting, metrics and bootstrap, which row is best by ``--metric``, the config and
+checkpoint) and ``<out>/decode_sweep.md`` (the table); prints the table. Keys that change the training targets (input and heatmap sizes, B1's grid and sigma, the
 keypoint radius, the box margin, the offset scale) are refused: they need a new training.
 """
 import argparse

@@ -9,16 +9,17 @@ Format: a JSON object with ``joints`` (MPII-16 names), ``units``, ``source``, ``
 relative to the pelvis) and ``time``; optionally ``raw`` (unsmoothed tracks), ``smoothing`` and
 ``jitter``.
 """
-import json
 import os
 import os.path as osp
 from typing import Dict, Sequence, Union
 
-from projects.core.fileio import read_json
+from projects.core.fileio import read_json, write_json
 
 
-def write_prediction_file(result: dict, path: str) -> None:
-    """Write ``result`` (the format above) as JSON to ``path``.
+def write_prediction_file(result: dict, path: str, overwrite: bool = True) -> None:
+    """Write ``result`` (the format above) as JSON to ``path`` through
+    :func:`projects.core.fileio.write_json` (atomically, never through a link; an existing file
+    is replaced only with ``overwrite``).
 
     Raises:
         ValueError: ``result`` lacks ``joints`` or ``frames``.
@@ -26,8 +27,7 @@ def write_prediction_file(result: dict, path: str) -> None:
     for key in ('joints', 'frames'):
         if key not in result:
             raise ValueError(f'prediction file {path}: field {key!r} missing')
-    with open(path, 'w') as f:
-        json.dump(result, f)
+    write_json(result, path, overwrite=overwrite)
 
 
 def frame_key(image: str) -> str:

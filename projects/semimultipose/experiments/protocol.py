@@ -1,11 +1,13 @@
 """SemiMultiPose's experimental protocol (Blau et al., section 5): runs, curves, Table 1."""
 import csv
+import io
 import math
 import os
 import os.path as osp
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from projects.core.experiments import markdown_table, mean_se, mean_se_cell, paired_stats
+from projects.core.fileio import save_figure, write_text
 
 METHODS = ('directpose', 'semimultipose-labeled', 'semimultipose')
 LABELS = {'init': 'Starting checkpoint (fine-tune design)', 'directpose': 'DirectPose',
@@ -148,6 +150,13 @@ def configure_run(cfg, method: str, split: str, max_iters: int, val_interval: in
         cfg.param_scheduler = [dict(type='ConstantLR', factor=1.0, by_epoch=False, begin=0,
                                     end=max_iters)]
     return cfg
+
+
+def _csv_text(rows) -> str:
+    """``rows`` as CSV text (the csv module's dialect)."""
+    buf = io.StringIO(newline='')
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue()
 
 
 def table1(final: Dict[Tuple[str, str], List[float]], methods: Sequence[str],
@@ -348,37 +357,30 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     paths = dict(markdown=osp.join(out_dir, 'table1.md'), csv=osp.join(out_dir, 'table1.csv'),
                  paired_csv=osp.join(out_dir, 'paired.csv'),
                  paired_curve_csv=osp.join(out_dir, 'paired_curve.csv'))
-    with open(paths['markdown'], 'w') as f:
-        f.write(f'Held-out {key} at the end of training, mean +- standard error over draws.\n\n')
-        f.write(md)
-        f.write('\nPaired by draw (same labeled frames; in the fine-tune design also the same '
-                'starting checkpoint and seed): mean +- SE of the per-draw differences.\n\n')
-        f.write(pmd)
-        if len(crows) > 1:
-            f.write('\nThe same, at every iteration where both runs of a draw were validated.'
-                    '\n\n')
-            f.write(cmd)
-        if reference_curves is not None:
-            rmd, rrows = paired_curve(curves, methods, splits, reference=reference_curves,
-                                      reference_name=reference_name)
-            paths['compare_curve_csv'] = osp.join(out_dir, 'compare_curve.csv')
-            with open(paths['compare_curve_csv'], 'w', newline='') as g:
-                csv.writer(g).writerows(rrows)
-            f.write(f'\nAgainst {reference_name}: each method minus the same method there, '
-                    'paired by draw, at every iteration both runs validated.\n\n')
-            f.write(rmd)
-        if seed_curves:
-            per_seed = {(m, s, d, first_seed): v for (m, s, d), v in by_draw.items()}
-            per_seed.update({k: pts[-1][1] for k, pts in seed_curves.items() if pts})
-            f.write(f'\nRun-to-run noise (one draw, several seeds; seed {first_seed} is the run '
-                    'above).\n\n')
-            f.write(seed_noise(per_seed, methods))
-    with open(paths['csv'], 'w', newline='') as f:
-        csv.writer(f).writerows(rows)
-    with open(paths['paired_csv'], 'w', newline='') as f:
-        csv.writer(f).writerows(prows)
-    with open(paths['paired_curve_csv'], 'w', newline='') as f:
-        csv.writer(f).writerows(crows)
+    # the report is rewritten at each run: every file replaced atomically through
+    # projects.core.fileio (never through a link nor outside out_dir)
+    md_parts = [f'Held-out {key} at the end of training, mean +- standard error over draws.\n\n',
+                md, '\nPaired by draw (same labeled frames; in the fine-tune design also the '
+                'same starting checkpoint and seed): mean +- SE of the per-draw differences.\n\n',
+                pmd]
+    if len(crows) > 1:
+        md_parts += ['\nThe same, at every iteration where both runs of a draw were validated.'
+                     '\n\n', cmd]
+    if reference_curves is not None:
+        rmd, rrows = paired_curve(curves, methods, splits, reference=reference_curves,
+                                  reference_name=reference_name)
+        paths['compare_curve_csv'] = osp.join(out_dir, 'compare_curve.csv')
+        write_text(_csv_text(rrows), paths['compare_curve_csv'], root=out_dir, overwrite=True)
+        md_parts += [f'\nAgainst {reference_name}: each method minus the same method there, '
+                     'paired by draw, at every iteration both runs validated.\n\n', rmd]
+    if seed_curves:
+        per_seed = {(m, s, d, first_seed): v for (m, s, d), v in by_draw.items()}
+        per_seed.update({k: pts[-1][1] for k, pts in seed_curves.items() if pts})
+        md_parts += [f'\nRun-to-run noise (one draw, several seeds; seed {first_seed} is the '
+                     'run above).\n\n', seed_noise(per_seed, methods)]
+    write_text(''.join(md_parts), paths['markdown'], root=out_dir, overwrite=True)
+    for name, table in (('csv', rows), ('paired_csv', prows), ('paired_curve_csv', crows)):
+        write_text(_csv_text(table), paths[name], root=out_dir, overwrite=True)
     colors = {m: f'C{i}' for i, m in enumerate(methods)}  # one colour per method, both panels
     for s in splits:
         fig, (ax, dax) = plt.subplots(1, 2, figsize=(10, 3.5))
@@ -419,6 +421,6 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
             dax.legend()
         fig.tight_layout()
         paths[f'curve_{s}'] = osp.join(out_dir, f'curve_{s}.png')
-        fig.savefig(paths[f'curve_{s}'], dpi=120)
+        save_figure(fig, paths[f'curve_{s}'], root=out_dir, overwrite=True, dpi=120)
         plt.close(fig)
     return paths

@@ -1,5 +1,4 @@
 """Scott et al.'s confidence-threshold sweep as an MMEngine metric, with per-joint PCKh."""
-import json
 import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
@@ -197,6 +196,7 @@ class ThresholdSweepMetric(BaseMetric):
                 conf=s['conf'].tolist(), correct=s['correct'].astype(int).tolist())
             path = f'{self.outfile_prefix}.sweep.json'
             os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-            with open(path, 'w') as f:
-                json.dump(dump, f)
+            # rewritten at each evaluation, atomically and never through a link
+            from projects.core.fileio import write_json
+            write_json(dump, path, overwrite=True)
         return out
