@@ -1,6 +1,6 @@
-"""Predict poses on an image, a folder of images or a video; track animals; export for SLEAP.
+"""Predict poses on images, folders of images or videos; track animals; export for SLEAP.
 
-    python tools/predict.py CONFIG CHECKPOINT INPUT --out DIR [--frames a:b[:step] | i,j,k]
+    python tools/predict.py CONFIG CHECKPOINT INPUT [INPUT ...] --out DIR [--frames a:b[:step] | i,j,k]
         [--score-thr T] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
         [--device cpu] [--overwrite] [--cfg-options k=v ...]
@@ -28,6 +28,13 @@ Outputs go into ``--out`` as ``<input stem>.<ext>`` (``--save``, default ``slp c
 * ``overlay``: ``<stem>_overlay.mp4`` for a video, or ``overlay/`` images, drawn by MMPose's
   ``PoseLocalVisualizer``, each track's box and id in its own colour.
 
+Each INPUT is a video, an image, a folder of images or a quoted glob pattern (``'videos/*.mp4'``);
+each gets its own outputs, so two inputs may not share a file stem. Every output of every input
+is checked before the model runs. ``tools/dist_predict.sh CONFIG CHECKPOINT NPROC INPUT ...``
+splits the inputs across torchrun processes (``--launcher pytorch``; process ``r`` of ``n``
+predicts inputs ``r, r + n, ...``), on CPUs, GPUs or nodes as ``tools/dist_train.sh`` trains;
+each input's outputs are those one process writes.
+
 Nothing is written over the input or an existing file without ``--overwrite``.
 """
 import argparse
@@ -51,7 +58,8 @@ def parse_args(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config', help='model config')
     parser.add_argument('checkpoint', help='trained weights')
-    parser.add_argument('input', help='image, folder of images or video')
+    parser.add_argument('inputs', nargs='+', metavar='INPUT',
+                        help='videos, images, folders of images or quoted glob patterns')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--frames', help='frames to predict: a:b[:step] or i,j,k (default all)')
     parser.add_argument('--score-thr', type=float, default=None,
@@ -75,7 +83,44 @@ def parse_args(argv=None):
                         help='override config settings, key=value (as tools/test.py)')
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files')
+    parser.add_argument('--launcher', choices=['none', 'pytorch'], default='none',
+                        help='pytorch: one of several torchrun processes (tools/dist_predict.sh)')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     return parser, parser.parse_args(argv)
+
+
+def expand_inputs(items):
+    """Inputs as given, a glob pattern replaced by its sorted matches.
+
+    Raises:
+        FileNotFoundError: a pattern matches nothing, or a path does not exist.
+        ValueError: two inputs share a file stem (their outputs would collide).
+    """
+    import glob
+    out = []
+    for item in items:
+        if not osp.exists(item) and glob.has_magic(item):
+            found = sorted(glob.glob(item))
+            if not found:
+                raise FileNotFoundError(f'{item}: the pattern matches no file')
+            out += found
+        elif not osp.exists(item):
+            raise FileNotFoundError(f'{item}: no such file or folder')
+        else:
+            out.append(item)
+    stems = {}
+    for item in out:
+        stem = input_stem(item)
+        if stem in stems and osp.realpath(stems[stem]) != osp.realpath(item):
+            raise ValueError(f'inputs {stems[stem]} and {item} share the stem {stem!r}: their '
+                             'outputs would collide; predict them into different --out folders')
+        stems[stem] = item
+    return list(dict.fromkeys(out))
+
+
+def input_stem(path):
+    """The name an input's outputs take: ``<stem>.<ext>``."""
+    return osp.splitext(osp.basename(osp.normpath(path)))[0]
 
 
 class Overlay:
@@ -163,16 +208,16 @@ def main(argv=None):
     from mmengine.config import Config
     from mmpose.apis import init_model
 
-    from projects.core.apis import (FrameSource, KeypointTracker, build_labels, output_path,
-                                    predict_source, save_predictions)
+    from projects.core.apis import FrameSource
     from projects.core.cli import parse_frames
-    from projects.core.fileio import Inputs, UnsafeOutputError, check_folder, check_output
+    from projects.core.fileio import UnsafeOutputError
 
     for path in (args.config, args.checkpoint):
         if not osp.isfile(path):
             parser.error(f'{path}: no such file')
     try:
-        source = FrameSource(args.input, parse_frames(args.frames))
+        inputs = expand_inputs(args.inputs)
+        sources = [FrameSource(i, parse_frames(args.frames)) for i in inputs]
     except (FileNotFoundError, ValueError, OSError) as e:
         parser.error(str(e))
     cfg = Config.fromfile(args.config)
@@ -182,30 +227,24 @@ def main(argv=None):
     if data_mode not in ('topdown', 'bottomup'):
         parser.error(f"{args.config}: field 'data_mode' must be 'topdown' or 'bottomup' "
                      f'(got {data_mode!r})')
-    stem = osp.splitext(osp.basename(osp.normpath(args.input)))[0]
     if osp.exists(args.out) and not osp.isdir(args.out):
         parser.error(f'--out {args.out}: a file; expected a folder')
     os.makedirs(args.out, exist_ok=True)
-    # the run's inputs: none of them is ever written
-    inputs = Inputs([args.config, args.checkpoint, args.input] + list(source.paths))
-    overlay_path = osp.join(args.out, f'{stem}_overlay.mp4' if source.kind == 'video'
-                            else 'overlay')
-    formats = [f for f in args.save if f != 'overlay']
-    try:  # refuse before any work is done
-        check_folder(args.out, args.out)
-        for fmt in formats:
-            check_output(output_path(args.out, stem, fmt), None, inputs, args.out,
-                         args.overwrite)
-        if 'overlay' in args.save and source.kind == 'video':
-            check_output(overlay_path, None, inputs, args.out, args.overwrite)
-        elif 'overlay' in args.save:
-            check_folder(overlay_path, args.out)
-            for i in source.frames:
-                check_output(Overlay.image_path(overlay_path, source.paths[i]), None, inputs,
-                             args.out, args.overwrite)
+    try:  # every output of every input refused before any work is done (on every process)
+        plans = [plan_outputs(args, i, src) for i, src in zip(inputs, sources)]
     except UnsafeOutputError as e:
         parser.error(str(e))
+    rank, world = 0, 1
+    if args.launcher == 'pytorch':
+        from mmengine.dist import get_dist_info, init_dist
 
+        from projects.core.engine import setup_cpu_distributed
+        cfg.launcher = 'pytorch'
+        # without CUDA, the gloo group is started from torchrun's environment (MMEngine's
+        # pytorch launcher would call torch.cuda.set_device)
+        if not setup_cpu_distributed(cfg):
+            init_dist('pytorch', backend='nccl')
+        rank, world = get_dist_info()
     # a published MMPose 0.x checkpoint (keypoint_head.*) is read through a 1.x copy; one
     # that does not fit the config's model is refused (init_model loads non-strictly)
     from projects.core.checkpoint import (CheckpointMismatchError, check_checkpoint_fits,
@@ -222,6 +261,49 @@ def main(argv=None):
     if args.score_thr is None:
         args.score_thr, origin = checkpoint_score_thr(checkpoint)
         print(f'--score-thr {args.score_thr:.3f} ({origin})')
+    written = {}
+    for k in range(rank, len(inputs), world):
+        written[inputs[k]] = predict_one(parser, args, model, data_mode, plans[k])
+    if world > 1:
+        from mmengine.dist import barrier
+        barrier()
+    return written[inputs[0]] if len(inputs) == 1 and inputs[0] in written else written
+
+
+def plan_outputs(args, input_path, source):
+    """The outputs of one input, each checked (:func:`projects.core.fileio.check_output`).
+
+    Raises:
+        projects.core.fileio.UnsafeOutputError: an output is an input, a link, or exists.
+    """
+    from projects.core.apis import output_path
+    from projects.core.fileio import Inputs, check_folder, check_output
+    stem = input_stem(input_path)
+    # the run's inputs: none of them is ever written
+    inputs = Inputs([args.config, args.checkpoint, input_path] + list(source.paths))
+    overlay_path = osp.join(args.out, f'{stem}_overlay.mp4' if source.kind == 'video'
+                            else 'overlay')
+    formats = [f for f in args.save if f != 'overlay']
+    check_folder(args.out, args.out)
+    for fmt in formats:
+        check_output(output_path(args.out, stem, fmt), None, inputs, args.out, args.overwrite)
+    if 'overlay' in args.save and source.kind == 'video':
+        check_output(overlay_path, None, inputs, args.out, args.overwrite)
+    elif 'overlay' in args.save:
+        check_folder(overlay_path, args.out)
+        for i in source.frames:
+            check_output(Overlay.image_path(overlay_path, source.paths[i]), None, inputs,
+                         args.out, args.overwrite)
+    return dict(input=input_path, source=source, stem=stem, inputs=inputs,
+                overlay_path=overlay_path, formats=formats)
+
+
+def predict_one(parser, args, model, data_mode, plan):
+    """Predict one input of :func:`plan_outputs` and write its outputs; return them."""
+    from projects.core.apis import (KeypointTracker, build_labels, predict_source,
+                                    save_predictions)
+    source, stem, inputs = plan['source'], plan['stem'], plan['inputs']
+    overlay_path, formats = plan['overlay_path'], plan['formats']
     meta = model.dataset_meta
     tracker = KeypointTracker(args.track_distance, args.track_memory, args.kpt_thr) \
         if args.track else None
@@ -262,7 +344,7 @@ def main(argv=None):
         warn_empty(records, args.score_thr)
     n_tracks = len({int(i) for r in records if r['track_ids'] is not None
                     for i in r['track_ids'] if i >= 0})
-    print(f'\n{len(records)} frames, {n_inst} instances'
+    print(f'\n{plan["input"]}: {len(records)} frames, {n_inst} instances'
           + (f', {n_tracks} tracks' if tracker is not None else '')
           + f', {len(records) / seconds:.2f} frames/s end to end (decode, model, keypoints'
           + (', tracking' if tracker is not None else '')

@@ -238,3 +238,42 @@ def test_predict_source_is_the_tool_loop(tiny_model, tmp_path):
     assert tool == json.loads(json.dumps(coco_results(recs)))
     with pytest.raises(ValueError, match="data_mode must be 'topdown' or 'bottomup'"):
         next(predict_source(model, FrameSource(video, [0]), data_mode='other'))
+
+
+def test_several_inputs_one_process_and_dist_predict_agree(tiny_model, tmp_path):
+    """Three videos through one process and through tools/dist_predict.sh with 2 torchrun
+    processes (gloo on CPU): the same files with the same predictions."""
+    import shutil
+    cfg, ckpt, video = tiny_model
+    vids = tmp_path / 'videos'
+    vids.mkdir()
+    for name in ('a', 'b', 'c'):
+        shutil.copy(video, vids / f'{name}.mp4')
+    common = ['--score-thr', '0', '--max-animals', '3', '--save', 'coco', 'slp']
+    one, two = tmp_path / 'one', tmp_path / 'two'
+    # a quoted glob pattern is expanded by the tool
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(vids / '*.mp4'), '--out',
+             str(one), *common])
+    for name in ('a', 'b', 'c'):
+        assert f'{name}.mp4: 4 frames' in p.stdout
+    run(['bash', 'tools/dist_predict.sh', cfg, ckpt, '2', str(vids / 'a.mp4'),
+         str(vids / 'b.mp4'), str(vids / 'c.mp4'), '--out', str(two), *common],
+        env=dict(PORT='29533'))
+    assert sorted(p.name for p in one.iterdir() if not p.name.endswith('.pth')) == \
+        sorted(p.name for p in two.iterdir() if not p.name.endswith('.pth')) == \
+        ['a.json', 'a.slp', 'b.json', 'b.slp', 'c.json', 'c.slp']
+    for name in ('a', 'b', 'c'):
+        x, y = (json.load(open(d / f'{name}.json')) for d in (one, two))
+        assert len(x) == len(y) > 0
+        for u, v in zip(x, y):
+            assert u['frame_idx'] == v['frame_idx']
+            np.testing.assert_allclose(u['keypoints'], v['keypoints'], atol=1e-3)
+    # two inputs whose outputs would collide are refused before anything runs
+    (tmp_path / 'other').mkdir()
+    shutil.copy(video, tmp_path / 'other' / 'a.mp4')
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(vids / 'a.mp4'),
+             str(tmp_path / 'other' / 'a.mp4'), '--out', str(tmp_path / 'x')], check=False)
+    assert p.returncode == 2 and "share the stem 'a'" in p.stderr
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(vids / '*.avi'), '--out',
+             str(tmp_path / 'x')], check=False)
+    assert p.returncode == 2 and 'matches no file' in p.stderr
