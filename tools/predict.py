@@ -222,6 +222,11 @@ def main(argv=None):
         parser.error(str(e))
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
+        from projects.core.engine.config_check import ConfigKeyError, check_cfg_options
+        try:  # a typo, or a key nothing reads, is refused before anything runs
+            check_cfg_options(cfg, args.cfg_options)
+        except ConfigKeyError as e:
+            parser.error(str(e))
         cfg.merge_from_dict(args.cfg_options)
     data_mode = cfg.get('data_mode')
     if data_mode not in ('topdown', 'bottomup'):

@@ -277,3 +277,13 @@ def test_several_inputs_one_process_and_dist_predict_agree(tiny_model, tmp_path)
     p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(vids / '*.avi'), '--out',
              str(tmp_path / 'x')], check=False)
     assert p.returncode == 2 and 'matches no file' in p.stderr
+
+
+def test_predict_refuses_cfg_options_nothing_reads(tiny_model, tmp_path):
+    cfg, ckpt, video = tiny_model
+    for key, hint in (('model.head.decoder.max_candidate=3', "did you mean 'max_candidates'"),
+                      ('codec.refine_radius=0', "'codec' is a variable of the config file")):
+        p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out',
+                 str(tmp_path / 'o'), '--cfg-options', key], check=False)
+        assert p.returncode == 2 and hint in p.stderr
+    assert not (tmp_path / 'o').exists()  # refused before anything was written

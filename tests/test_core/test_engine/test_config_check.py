@@ -26,6 +26,46 @@ def test_cfg_options_with_unknown_top_level_key_are_refused():
                             'model.head.decoder.refine_radius': 2.0})
 
 
+RECIPE = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
+                  'directpose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py')
+
+
+@pytest.mark.parametrize('key,match', [
+    # a config-file variable: the model and the pipeline were built from it at parsing
+    ('codec.refine_radius', "'codec' is a variable of the config file"),
+    ('input_size', "'input_size' is a variable of the config file"),
+    # misspellings in open dicts (no type to check against)
+    ('model.test_cfg.flip_testt', "model.test_cfg has no 'flip_testt'; did you mean "
+                                  "'flip_test'"),
+    ('env_cfg.cudnn_benchmarkk', "did you mean 'cudnn_benchmark'"),
+    # an argument the registered type does not take (MMPose's codec, MMPose's backbone,
+    # MMEngine's GroupNorm through the 'GN' alias)
+    ('model.head.decoder.max_candidate', r"model.head.decoder \(DirectPoseLabel\) has no "
+                                         "'max_candidate'.*did you mean 'max_candidates'"),
+    ('model.backbone.widen_factorr', r"\(MobileNetV2\).*did you mean 'widen_factor'"),
+    ('model.head.norm_cfg.num_groupss', "did you mean 'num_groups'"),
+    # list elements by index
+    ('test_evaluator.5.prefix', "test_evaluator is a list of 2; '5' is not an index"),
+    ('model.head.num_keypoints.x', 'is a value'),
+])
+def test_nested_cfg_options_nothing_reads_are_refused(key, match):
+    cfg = Config.fromfile(RECIPE)
+    with pytest.raises(ConfigKeyError, match=match):
+        check_cfg_options(cfg, {key: 1})
+
+
+def test_nested_cfg_options_that_are_read_pass():
+    cfg = Config.fromfile(RECIPE)
+    check_cfg_options(cfg, {
+        'model.head.decoder.dark_kernel': 5,  # a codec argument the config leaves at default
+        'model.channels_last': False, 'model.backbone.norm_eval': True,
+        'optim_wrapper.dtype': 'float32', 'test_evaluator.0.outfile_prefix': 'x',
+        'train_dataloader.dataset.pipeline.3.encoder.heatmap_sigma': 1.0,
+        'model.test_cfg.shift_heatmap': True,  # a new key, not a misspelling: allowed
+        'env_cfg.cudnn_benchmark': True, 'val_evaluator.1.oks_stddev': 0.5,
+        'data_mode': 'bottomup'})
+
+
 def test_keys_mmengine_reads_outside_runner_arguments_pass():
     """``--cfg-options compile=True`` (``torch.compile`` of ``train_step``) was refused although
     MMEngine's ``Runner`` reads it; the keys it reads with ``self.cfg.get`` are taken from its
