@@ -233,7 +233,7 @@ def unlabeled_images(image_dir: str, labeled: Sequence[str], next_id: int,
 # Validation frames drawn from the 105 training frames (``make_splits``): one in seven. The 15
 # frames drawn with seed 1 hold 190 bees, which leaves 90 labeled frames (1017 bees) to train on;
 # on them the frame-bootstrap standard error of the CPU recipe's coco/AP is 0.033, and that of a
-# paired difference between two decodings of one model 0.003-0.008 (docs/data.md).
+# paired difference between two decodings of one model 0.002-0.012 (docs/data.md).
 NUM_VAL = 15
 
 
