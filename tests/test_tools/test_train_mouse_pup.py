@@ -91,10 +91,12 @@ def draw_pups(root, rng):
                                  keypoints=np.c_[pts, [2, 2, 2]].ravel().tolist(),
                                  num_keypoints=3, bbox=[x0, y0, x1 - x0, y1 - y0],
                                  area=float((x1 - x0) * (y1 - y0))))
-        json.dump(dict(images=images, annotations=anns,
-                       categories=[dict(id=1, name='pup', keypoints=['head', 'torso', 'rump'],
-                                        skeleton=[[1, 2], [2, 3]])]),
-                  open(root / 'annotations' / f'mouse_pup_{split}.json', 'w'))
+        coco = dict(images=images, annotations=anns,
+                    categories=[dict(id=1, name='pup', keypoints=['head', 'torso', 'rump'],
+                                     skeleton=[[1, 2], [2, 3]])])
+        # too few drawn frames for three sets: the held-out frames serve as val and test
+        for name in ([split] if split == 'train' else ['val', 'test']):
+            json.dump(coco, open(root / 'annotations' / f'mouse_pup_{name}.json', 'w'))
 
 
 def test_mouse_pup_schedule_is_the_papers():

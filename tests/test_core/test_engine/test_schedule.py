@@ -13,11 +13,12 @@ RECIPE = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
 
 def test_set_max_iters_moves_the_whole_schedule_by_hand():
     cfg = Config.fromfile(RECIPE)
-    # the recipe: 2400 iterations, validated and saved at 2400 and every 800, warm-up to 50,
-    # cosine to 2400, L_fl from 320, L_fu from 800
+    # the recipe: 2400 iterations, validated every 400, saved every 800, warm-up to 50,
+    # cosine to 2400, L_fl from 320, L_fu from 800; intervals scale with the run
     assert cfg.train_cfg.max_iters == 2400 and cfg.default_hooks.checkpoint.interval == 800
+    assert cfg.train_cfg.val_interval == 400
     changed = set_max_iters(cfg, 1200)
-    assert cfg.train_cfg.max_iters == 1200 and cfg.train_cfg.val_interval == 1200
+    assert cfg.train_cfg.max_iters == 1200 and cfg.train_cfg.val_interval == 200
     assert cfg.default_hooks.checkpoint.interval == 400
     assert [s.end for s in cfg.param_scheduler] == [50, 1200]
     hook = [h for h in cfg.custom_hooks if h.type == 'SemiMultiPoseHook'][0]
@@ -28,7 +29,8 @@ def test_set_max_iters_moves_the_whole_schedule_by_hand():
     cfg = Config.fromfile(RECIPE)
     set_max_iters(cfg, 20)
     assert [s.end for s in cfg.param_scheduler] == [20, 51]
-    assert cfg.train_cfg.val_interval == 20 and cfg.default_hooks.checkpoint.interval == 7
+    # 400 / 2400 x 20 = 3.3 -> 3; 800 / 2400 x 20 = 6.7 -> 7
+    assert cfg.train_cfg.val_interval == 3 and cfg.default_hooks.checkpoint.interval == 7
     with pytest.raises(ValueError, match='>= 1'):
         set_max_iters(cfg, 0)
 

@@ -1,4 +1,5 @@
 """Scott et al.'s confidence-threshold sweep as an MMEngine metric, with per-joint PCKh."""
+import json
 import os
 import os.path as osp
 from typing import Dict, Optional, Sequence, Union
@@ -196,7 +197,9 @@ class ThresholdSweepMetric(BaseMetric):
                 conf=s['conf'].tolist(), correct=s['correct'].astype(int).tolist())
             path = f'{self.outfile_prefix}.sweep.json'
             os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-            # rewritten at each evaluation, atomically and never through a link
-            from projects.core.fileio import write_json
-            write_json(dump, path, overwrite=True)
+            # rewritten at each evaluation, atomically and never through a link; an undefined
+            # value (an F1 or AUC without positives) stays a NaN token, which Python's json
+            # and tools/analysis/transfer_report.py read back
+            from projects.core.fileio import write_bytes
+            write_bytes(path, json.dumps(dump).encode(), overwrite=True)
         return out
