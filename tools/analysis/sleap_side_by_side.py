@@ -441,8 +441,6 @@ def parse_args(argv=None):
                                  osp.basename(args.train_ann).replace('_train', f'_{args.split}'))
     for name in ('train_ann', 'val_ann', 'test_ann', 'img_dir', 'work_dir'):
         setattr(args, name, osp.abspath(getattr(args, name)))
-    if args.symmetries is None:
-        args.symmetries = flip_pairs(args.dataset_info)
     return args
 
 
@@ -458,15 +456,14 @@ def finite(obj):
 
 
 def flip_pairs(dataset_info):
-    """``a:b,c:d`` of the dataset info's flip pairs, read without MMPose (the SLEAP side)."""
-    if not osp.isfile(dataset_info):
-        return ''
-    scope = {}
-    with open(dataset_info) as f:
-        exec(compile(f.read(), dataset_info, 'exec'), {}, scope)  # a trusted repository file
-    info = scope['dataset_info']['keypoint_info'].values()
-    pairs = {tuple(sorted((k['name'], k['swap']))) for k in info if k.get('swap')}
-    return ','.join(f'{a}:{b}' for a, b in sorted(pairs))
+    """``a:b,c:d``: the flip pairs of an MMPose dataset info, by keypoint name (read with
+    MMPose's ``parse_pose_metainfo``; PoseBridge's environment, the driver side only)."""
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    meta = parse_pose_metainfo(dict(from_file=dataset_info))
+    names = meta['keypoint_id2name']
+    # MMPose lists each pair in both directions
+    return ','.join(sorted({':'.join(sorted((names[i], names[j])))
+                            for i, j in meta['flip_pairs']}))
 
 
 def main(argv=None):
@@ -480,6 +477,8 @@ def main(argv=None):
     args = parse_args(argv)
     sys.path.insert(0, ROOT)
     from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    if args.symmetries is None:  # the SLEAP steps always receive them explicitly
+        args.symmetries = flip_pairs(args.dataset_info)
     if not (args.config and args.sleap_python):
         raise SystemExit('CONFIG and --sleap-python are required')
     args.out = args.out or osp.join(args.work_dir, f'side_by_side_{args.split}.json')
