@@ -2,11 +2,12 @@ r"""Infant 3D pose on an image, a folder of images or a video: detector -> 2D ->
 
     python tools/infant_chain.py INPUT --out OUT_DIR \
         [--det-config C --det-checkpoint P] [--pose2d-config C --pose2d-checkpoint P] \
-        [--lifter-config C --lifter-checkpoint P] [--smooth 9] [--device cpu]
+        [--lifter-config C --lifter-checkpoint P] [--smooth 9] [--device cpu] [--overwrite]
 
 Writes OUT_DIR/predictions.json and .csv (2D keypoints in pixels with scores, 3D keypoints in
 mm relative to the pelvis, the box, per frame), an overlay of the 2D skeleton (overlay/ for
-images, overlay.mp4 for a video) and 3D skeleton plots (pose3d/).
+images, overlay.mp4 for a video) and 3D skeleton plots (pose3d/). Existing outputs are
+replaced only with ``--overwrite``; nothing is ever written over the input.
 
 Weights: a stage without ``--STAGE-checkpoint`` uses the checkpoint its config names
 (``load_from``): the COCO Faster R-CNN and the MPII SimpleBaseline of the OpenMMLab model zoos
@@ -50,6 +51,8 @@ def parse_args(argv=None):
     p.add_argument('--no-overlay', action='store_true')
     p.add_argument('--plot-every', type=int, default=0, help='3D plot every N frames')
     p.add_argument('--max-frames', type=int, default=None)
+    p.add_argument('--overwrite', action='store_true',
+                   help='replace existing outputs in --out (never the input)')
     return p.parse_args(argv)
 
 
@@ -75,9 +78,14 @@ def main(argv=None):
                             device=args.device, det_cat_id=args.det_cat_id,
                             bbox_thr=args.bbox_thr,
                             fallback_full_image=args.fallback_full_image)
-    result = run_chain(chain, args.input, args.out, smooth_window=args.smooth,
-                       polyorder=args.polyorder, overlay=not args.no_overlay,
-                       plot_every=args.plot_every, max_frames=args.max_frames)
+    from projects.core.fileio import UnsafeOutputError
+    try:
+        result = run_chain(chain, args.input, args.out, smooth_window=args.smooth,
+                           polyorder=args.polyorder, overlay=not args.no_overlay,
+                           plot_every=args.plot_every, max_frames=args.max_frames,
+                           overwrite=args.overwrite)
+    except (UnsafeOutputError, ValueError) as e:
+        sys.exit(f'infant_chain.py: {e}')
     found = sum(f['bbox'] is not None for f in result['frames'])
     print(f'{len(result["frames"])} frames, {found} with a detection -> {args.out}')
 

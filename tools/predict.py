@@ -3,13 +3,16 @@
     python tools/predict.py CONFIG CHECKPOINT INPUT [INPUT ...] --out DIR [--frames a:b[:step] | i,j,k]
         [--score-thr T] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
-        [--device cpu] [--overwrite] [--cfg-options k=v ...]
+        [--batch-size N] [--timing] [--device cpu] [--overwrite] [--cfg-options k=v ...]
 
 MMPose's demo scripts, for the animals of this project: argument parsing and writers around the
 library function ``projects.core.apis.predict_source``, which runs the model frame by frame
 through MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
 ``inference_topdown`` on the whole frame for top-down ones, following the config's
 ``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
+``--batch-size N`` runs N frames per forward pass (one-stage / bottom-up configs; N frames in
+memory); ``--timing`` prints the milliseconds per frame of each stage (read, resize, network,
+grouping, tracking, writing: :class:`projects.core.apis.StageTimer`).
 
 Per frame, instances scoring below ``--score-thr`` are dropped (default: the threshold with the
 best detection F1 on the val frames, which configs with ``ScoreThresholdHook`` store in their
@@ -78,6 +81,10 @@ def parse_args(argv=None):
     parser.add_argument('--kpt-thr', type=float, default=0.1,
                         help='keypoint score below which a keypoint is not drawn or tracked')
     parser.add_argument('--save', nargs='+', choices=SAVE, default=['slp', 'coco'])
+    parser.add_argument('--batch-size', type=int, default=1,
+                        help='frames per forward pass (one-stage / bottom-up configs)')
+    parser.add_argument('--timing', action='store_true',
+                        help='print the time per frame of each stage')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value (as tools/test.py)')
@@ -232,6 +239,11 @@ def main(argv=None):
     if data_mode not in ('topdown', 'bottomup'):
         parser.error(f"{args.config}: field 'data_mode' must be 'topdown' or 'bottomup' "
                      f'(got {data_mode!r})')
+    if args.batch_size < 1:
+        parser.error(f'--batch-size {args.batch_size}: expected a positive integer')
+    if args.batch_size > 1 and data_mode != 'bottomup':
+        parser.error(f"--batch-size {args.batch_size}: {args.config} is a top-down config "
+                     "(data_mode 'topdown'); batches are for one-stage / bottom-up models")
     if osp.exists(args.out) and not osp.isdir(args.out):
         parser.error(f'--out {args.out}: a file; expected a folder')
     os.makedirs(args.out, exist_ok=True)
@@ -305,7 +317,7 @@ def plan_outputs(args, input_path, source):
 
 def predict_one(parser, args, model, data_mode, plan):
     """Predict one input of :func:`plan_outputs` and write its outputs; return them."""
-    from projects.core.apis import (KeypointTracker, build_labels, predict_source,
+    from projects.core.apis import (KeypointTracker, StageTimer, build_labels, predict_source,
                                     save_predictions)
     source, stem, inputs = plan['source'], plan['stem'], plan['inputs']
     overlay_path, formats = plan['overlay_path'], plan['formats']
@@ -318,13 +330,16 @@ def predict_one(parser, args, model, data_mode, plan):
     t0 = time.perf_counter()
     from mmengine.utils import ProgressBar
     bar = ProgressBar(len(source))
+    timer = StageTimer()
     try:
         records = []
         for rec in predict_source(model, source, data_mode, args.score_thr, args.nms_thr,
-                                  args.max_animals, tracker, keep_image=overlay is not None):
+                                  args.max_animals, tracker, keep_image=overlay is not None,
+                                  batch_size=args.batch_size, timer=timer):
             if overlay is not None:
-                overlay.add(rec.path, rec.image, rec.keypoints, rec.keypoint_scores,
-                            rec.track_ids)
+                with timer.stage('writing'):
+                    overlay.add(rec.path, rec.image, rec.keypoints, rec.keypoint_scores,
+                                rec.track_ids)
                 rec.image = None  # a video's frames do not stay in memory
             records.append(rec)
             bar.update()
@@ -336,12 +351,13 @@ def predict_one(parser, args, model, data_mode, plan):
         if overlay is not None:
             overlay.discard()
         raise
+    with timer.stage('writing'):
+        if overlay is not None:
+            overlay.close()
+        labels = build_labels(records, meta, source.paths, source.kind)
+        written = save_predictions(labels, records, args.out, stem, formats, args.out,
+                                   args.overwrite, protect=inputs, fps=source.fps)
     seconds = time.perf_counter() - t0
-    if overlay is not None:
-        overlay.close()
-    labels = build_labels(records, meta, source.paths, source.kind)
-    written = save_predictions(labels, records, args.out, stem, formats, args.out,
-                               args.overwrite, protect=inputs, fps=source.fps)
     if overlay is not None:
         written['overlay'] = overlay_path
     n_inst = sum(len(r['keypoints']) for r in records)
@@ -353,7 +369,10 @@ def predict_one(parser, args, model, data_mode, plan):
           + (f', {n_tracks} tracks' if tracker is not None else '')
           + f', {len(records) / seconds:.2f} frames/s end to end (decode, model, keypoints'
           + (', tracking' if tracker is not None else '')
-          + (', overlay' if overlay is not None else '') + ')')
+          + (', overlay' if overlay is not None else '') + ', writing)'
+          + (f' at batch {args.batch_size}' if args.batch_size > 1 else ''))
+    if args.timing:
+        print(f'stages: {timer.summary()}')
     for fmt, path in written.items():
         print(f'{fmt:8s} {path}')
     return written

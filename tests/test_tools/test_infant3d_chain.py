@@ -24,15 +24,19 @@ def _frames(shared_data):
 def test_chain_on_image_folder(shared_data, tmp_path):
     src = tmp_path / 'frames'
     src.mkdir()
-    for p in _frames(shared_data):
+    paths = _frames(shared_data)
+    for p in paths[1:]:
         shutil.copy(p, src)
+    # the shared FrameSource reads TIFF as well (the chain's own reader did not)
+    tif = src / (osp.splitext(osp.basename(paths[0]))[0] + '.tif')
+    cv2.imwrite(str(tif), cv2.imread(paths[0]))
     out = tmp_path / 'out'
     run([sys.executable, 'tools/infant_chain.py', str(src), '--out', str(out),
          '--fallback-full-image', '--smooth', '3', '--polyorder', '1', '--plot-every', '1',
          '--random-weights'])
     res = json.load(open(out / 'predictions.json'))
     assert len(res['joints']) == 16 and res['joints'][6] == 'pelvis'
-    assert len(res['frames']) == 4
+    assert len(res['frames']) == 4 and str(tif) in [fr['image'] for fr in res['frames']]
     for fr in res['frames']:
         img = cv2.imread(fr['image'])
         assert np.asarray(fr['keypoints_2d']).shape == (16, 2)
@@ -74,6 +78,21 @@ def test_chain_on_video(shared_data, tmp_path):
     cap = cv2.VideoCapture(str(out / 'overlay.mp4'))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
     assert osp.isfile(out / 'pose3d' / '00000.png')
+    # a second run into the same folder replaces nothing without --overwrite, and says which
+    # file it refused; with it, the files are replaced (a planted link, never its target)
+    before = {f: (out / f).read_bytes() for f in ('predictions.json', 'overlay.mp4')}
+    p = run([sys.executable, 'tools/infant_chain.py', video, '--out', str(out),
+             '--fallback-full-image', '--random-weights'], check=False)
+    assert p.returncode != 0 and 'predictions.json' in p.stderr and '--overwrite' in p.stderr
+    assert {f: (out / f).read_bytes() for f in before} == before
+    target = tmp_path / 'elsewhere.csv'
+    target.write_text('keep me')
+    (out / 'predictions.csv').unlink()
+    (out / 'predictions.csv').symlink_to(target)
+    run([sys.executable, 'tools/infant_chain.py', video, '--out', str(out),
+         '--fallback-full-image', '--random-weights', '--overwrite'])
+    assert target.read_text() == 'keep me' and not osp.islink(out / 'predictions.csv')
+    assert len(list(csv.reader(open(out / 'predictions.csv')))) == 4
     p = run([sys.executable, 'tools/infant_chain.py', str(tmp_path / 'nope.mp4'), '--out',
              str(out)], check=False)
     assert p.returncode != 0 and 'nope.mp4: no such file or folder' in p.stderr

@@ -240,6 +240,66 @@ def test_predict_source_is_the_tool_loop(tiny_model, tmp_path):
         next(predict_source(model, FrameSource(video, [0]), data_mode='other'))
 
 
+def test_predict_source_batched_equals_mmpose_frame_by_frame(tiny_model):
+    """N frames per forward pass give MMPose's ``inference_bottomup`` results frame by frame
+    (4 frames in batches of 3: one full batch and a short one), and the stage timer accounts
+    for every frame and only for the known stages."""
+    from mmpose.apis import inference_bottomup, init_model
+    from projects.core.apis import STAGES, FrameSource, StageTimer, predict_source
+    cfg, ckpt, video = tiny_model
+    model = init_model(cfg, ckpt, device='cpu')
+    reference = []
+    for frame in FrameSource(video):
+        pred = inference_bottomup(model, frame.image)[0].pred_instances
+        order = np.argsort(-pred.bbox_scores, kind='stable')
+        reference.append((pred.keypoints[order], pred.bbox_scores[order]))
+    for batch_size in (1, 3):
+        timer = StageTimer()
+        recs = list(predict_source(model, FrameSource(video), score_thr=0.0, nms_thr=1.0,
+                                   batch_size=batch_size, timer=timer))
+        assert [r.index for r in recs] == [0, 1, 2, 3] and timer.frames == 4
+        for r, (kpts, scores) in zip(recs, reference):
+            assert len(r.keypoints) == len(kpts) > 0
+            np.testing.assert_allclose(r.keypoints, kpts, atol=1e-3)
+            np.testing.assert_allclose(r.scores, scores, atol=1e-5)
+        assert set(timer.seconds) == set(STAGES)
+        for stage in ('read', 'resize', 'network', 'grouping'):
+            assert timer.seconds[stage] > 0, stage
+        assert timer.seconds['tracking'] == timer.seconds['writing'] == 0
+        assert 'network' in timer.summary() and 'over 4 frames' in timer.summary()
+    with pytest.raises(ValueError, match='batch_size must be a positive integer'):
+        next(predict_source(model, FrameSource(video), batch_size=0))
+    with pytest.raises(ValueError, match='needs a bottom-up'):
+        next(predict_source(model, FrameSource(video), data_mode='topdown', batch_size=2))
+    # the head's forward is its own again after a timed run
+    assert 'forward' not in vars(model.head)
+
+
+def test_benchmark_video_runs_the_library_loop_in_process(tiny_model, shared_data, tmp_path):
+    """tools/analysis/benchmark.py on the real hive frames: the video figures come from
+    predict_source in the same process (batch 1 and 2, each stage timed), written through
+    the one writer (an existing --out is refused without --overwrite)."""
+    cfg, ckpt, _ = tiny_model
+    out = tmp_path / 'bench.json'
+    cmd = [sys.executable, 'tools/analysis/benchmark.py', cfg, '--checkpoint', ckpt, '--src',
+           osp.join(shared_data, 'honeybee'), '--repeats', '1', '--train-iters', '1',
+           '--infer-frames', '2', '--video-frames', '3', '--video-batch', '2', '--threads', '1',
+           '--out', str(out)]
+    run(cmd)
+    res = json.load(open(out))
+    assert res['video_frames'] == 3 and res['video_size'] == [2560, 1440]
+    for batch in (1, 2):
+        assert res[f'video_fps_batch{batch}'] > 0
+        ms = res[f'video_ms_per_frame_batch{batch}']
+        assert set(ms) == {'read', 'resize', 'network', 'grouping', 'tracking', 'writing'}
+        assert all(ms[k] > 0 for k in ms), ms
+        # the stages are the end-to-end time, give or take the loop itself
+        assert sum(ms.values()) <= 1e3 / res[f'video_fps_batch{batch}'] * 1.001
+    before = out.read_bytes()
+    p = run(cmd, check=False)
+    assert p.returncode != 0 and 'bench.json' in p.stderr and out.read_bytes() == before
+
+
 def test_several_inputs_one_process_and_dist_predict_agree(tiny_model, tmp_path):
     """Three videos through one process and through tools/dist_predict.sh with 2 torchrun
     processes (gloo on CPU): the same files with the same predictions."""

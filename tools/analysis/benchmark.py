@@ -2,7 +2,8 @@
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
         [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
-        [--device cpu] [--threads T] [--few-many 10] [--video-frames 60] [--out figures.json]
+        [--device cpu] [--threads T] [--few-many 10] [--video-frames 60 [--video-batch 4 8]]
+        [--out figures.json]
         [--cfg-options k=v ...]
 
 Prints, as medians over repeated runs:
@@ -18,8 +19,10 @@ Prints, as medians over repeated runs:
   honeybee frames with the fewest annotated bees and on the K with the most, and their ratio
   (a top-down model's cost grows with the number of animals; a one-stage model's should not);
 * with ``--video-frames N`` (needs ``--checkpoint``): an mp4 video made from N of the real
-  frames at full size is run through ``tools/predict.py`` end to end (decode, model,
-  keypoint decoding, OKS-NMS, tracking, ``.slp`` writing) and its frames per second reported.
+  frames at full size is run end to end through the library loop of ``tools/predict.py``
+  (:func:`projects.core.apis.predict_source`: decode, resize, network, grouping, OKS-NMS,
+  tracking, ``.slp`` writing), in this process, at batch 1 and at each ``--video-batch``
+  size; its frames per second and the milliseconds per frame of each stage are reported.
 """
 import argparse
 import json
@@ -55,6 +58,48 @@ def sync(device):
         torch.cuda.synchronize()
 
 
+def video_end_to_end(args, cfg, tmp):
+    """An mp4 of ``--video-frames`` real frames at full size, predicted end to end in this
+    process by the library loop behind ``tools/predict.py``
+    (:func:`projects.core.apis.predict_source`: decoding, resize, network, grouping, OKS-NMS,
+    tracking) and written as ``.slp`` (:func:`projects.core.apis.save_predictions`), at batch 1
+    and at each ``--video-batch`` size.
+
+    Returns:
+        dict: ``video_frames``, ``video_size`` and, per batch size N, ``video_fps_batchN`` (frames
+        per second, end to end) and ``video_ms_per_frame_batchN`` (milliseconds per frame of
+        each stage, :class:`projects.core.apis.StageTimer`).
+    """
+    from mmpose.apis import init_model
+
+    from projects.core.apis import (FrameSource, KeypointTracker, StageTimer, build_labels,
+                                    predict_source, save_predictions)
+    from projects.core.fileio import VideoFileWriter
+    with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
+        files = sorted(im['file_name'] for im in json.load(f)['images'])[:args.video_frames]
+    first = cv2.imread(osp.join(tmp, 'images', files[0]))
+    video = osp.join(tmp, 'hive.mp4')
+    with VideoFileWriter(video, 10, root=tmp) as writer:
+        for name in files:
+            writer.write(cv2.imread(osp.join(tmp, 'images', name)))
+    model = init_model(cfg, args.checkpoint, device=args.device)
+    out = dict(video_frames=len(files), video_size=list(first.shape[1::-1]))
+    for batch in sorted({1, *args.video_batch}):
+        timer = StageTimer()
+        source = FrameSource(video)
+        t0 = time.perf_counter()
+        records = list(predict_source(model, source, score_thr=args.score_thr,
+                                      tracker=KeypointTracker(), batch_size=batch,
+                                      timer=timer))
+        with timer.stage('writing'):
+            labels = build_labels(records, model.dataset_meta, source.paths, source.kind)
+            save_predictions(labels, records, tmp, f'hive_batch{batch}', ['slp'], tmp,
+                             fps=source.fps)
+        out[f'video_fps_batch{batch}'] = len(records) / (time.perf_counter() - t0)
+        out[f'video_ms_per_frame_batch{batch}'] = timer.per_frame_ms()
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,11 +120,24 @@ def main(argv=None):
     parser.add_argument('--few-many', type=int, default=0, metavar='K',
                         help='time K frames with the fewest and K with the most bees')
     parser.add_argument('--video-frames', type=int, default=0, metavar='N',
-                        help='end-to-end tools/predict.py on a video of N real frames')
+                        help="end to end through tools/predict.py's library loop on a video "
+                        'of N real frames')
+    parser.add_argument('--video-batch', type=int, nargs='+', default=[], metavar='B',
+                        help='also run the video at these batch sizes (frames per forward)')
+    parser.add_argument('--score-thr', type=float, default=0.3,
+                        help='instance score threshold of the video run')
     parser.add_argument('--out', help='also write the figures to this JSON file')
+    parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value (as tools/test.py)')
     args = parser.parse_args(argv)
+    from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    inputs = [p for p in (args.config, args.checkpoint) if p]
+    if args.out:
+        try:  # before minutes of measuring
+            check_output(args.out, None, inputs, None, args.overwrite)
+        except UnsafeOutputError as e:
+            parser.error(str(e))
     if args.threads:
         torch.set_num_threads(args.threads)
 
@@ -201,29 +259,7 @@ def main(argv=None):
     if args.video_frames:
         if not args.checkpoint:
             parser.error('--video-frames needs --checkpoint (random weights find no bees)')
-        import re
-        import subprocess
-        with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
-            files = sorted(im['file_name'] for im in json.load(f)['images'])
-        files = files[:args.video_frames]
-        first = cv2.imread(osp.join(tmp, 'images', files[0]))
-        video = osp.join(tmp, 'hive.mp4')
-        writer = cv2.VideoWriter(video, cv2.VideoWriter_fourcc(*'mp4v'), 10,
-                                 (first.shape[1], first.shape[0]))
-        for name in files:
-            writer.write(cv2.imread(osp.join(tmp, 'images', name)))
-        writer.release()
-        cmd = [sys.executable, osp.join(ROOT, 'tools', 'predict.py'), args.config,
-               args.checkpoint, video, '--out', osp.join(tmp, 'predict'), '--track',
-               '--save', 'slp', '--device', args.device]
-        if args.cfg_options:
-            cmd += ['--cfg-options'] + [f'{k}={v}' for k, v in args.cfg_options.items()]
-        p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
-        if p.returncode != 0:
-            raise RuntimeError(f'tools/predict.py failed:\n{p.stderr[-2000:]}')
-        m = re.search(r'([0-9.]+) frames/s end to end', p.stdout)
-        extra.update(video_frames=len(files), video_size=list(first.shape[1::-1]),
-                     video_end_to_end_fps=float(m.group(1)) if m else float('nan'))
+        extra.update(video_end_to_end(args, cfg, tmp))
     result = dict(
         config=osp.relpath(args.config, ROOT), checkpoint=args.checkpoint, device=args.device,
         torch_threads=torch.get_num_threads(), batch_size=batch, labeled=n_lab,
@@ -238,8 +274,7 @@ def main(argv=None):
     for k, v in result.items():
         print(f'{k:28s} {v:.4f}' if isinstance(v, float) else f'{k:28s} {v}')
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=2)
+        write_json(result, args.out, inputs, None, args.overwrite, indent=2)
 
 
 if __name__ == '__main__':

@@ -30,7 +30,8 @@ sys.path.insert(0, ROOT)
 from projects.core.datasets.converters.splits import subset  # noqa: E402
 from projects.core.fileio import write_json  # noqa: E402
 from projects.core.experiments import (mean_se, mean_se_cell, paired_stats,  # noqa: E402
-                                       read_curve, train_run, write_table)
+                                       read_curve, write_table)
+from _study_runs import train_run  # noqa: E402  (tools/analysis/_study_runs.py)
 
 
 def draw(pool_file: str, n: int, seed: int, out: str) -> str:

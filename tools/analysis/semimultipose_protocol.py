@@ -81,7 +81,8 @@ sys.path.insert(0, ROOT)
 
 from mmengine.config import Config  # noqa: E402
 
-from projects.core.experiments import read_curve, train_run  # noqa: E402
+from projects.core.experiments import read_curve  # noqa: E402
+from _study_runs import train_run  # noqa: E402  (tools/analysis/_study_runs.py)
 from projects.semimultipose.experiments import protocol  # noqa: E402
 
 CPU_CONFIG = 'configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-demo_{dataset}-{size}.py'

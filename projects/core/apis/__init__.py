@@ -2,9 +2,10 @@
 from .export import (build_labels, coco_results, output_path, save_predictions,
                      skeleton_from_meta)
 from .inputs import Frame, FrameSource
-from .predict import FramePrediction, filter_instances, predict_source
+from .predict import STAGES, FramePrediction, StageTimer, filter_instances, predict_source
 from .tracking import KeypointTracker
 
-__all__ = ['Frame', 'FrameSource', 'FramePrediction', 'KeypointTracker', 'filter_instances',
+__all__ = ['Frame', 'FrameSource', 'FramePrediction', 'KeypointTracker', 'STAGES', 'StageTimer',
+           'filter_instances',
            'predict_source', 'build_labels', 'coco_results', 'output_path',
            'save_predictions', 'skeleton_from_meta']

@@ -1,55 +1,23 @@
 """Running the chain on an image, a folder or a video, and writing what it found."""
 import csv
-import glob
-import os
+import io
 import os.path as osp
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-import cv2
 import numpy as np
 
+from projects.core.apis import FrameSource
+from projects.core.fileio import (Inputs, VideoFileWriter, check_output, save_figure,
+                                  write_image, write_text)
 from ..datasets.prediction_file import write_prediction_file
 from .chain import FramePose, InfantPoseChain, frames_to_rows
 from .smoothing import consecutive_runs, jitter, smooth_tracks
 
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv')
 
-
-def read_frames(source: str) -> Tuple[Iterator[Tuple[str, np.ndarray]], Optional[float]]:
-    """Frames of an image file, a folder of images (sorted by name) or a video.
-
-    Returns:
-        tuple: an iterator of ``(name, BGR (H, W, 3) uint8)`` and the video's frame rate
-        (None for images). A video frame is named ``<video>#<index>``.
-
-    Raises:
-        FileNotFoundError: nothing readable at ``source``.
-    """
-    if osp.isdir(source):
-        paths = sorted(p for p in glob.glob(osp.join(source, '*'))
-                       if p.lower().endswith(IMAGE_EXTS))
-        if not paths:
-            raise FileNotFoundError(f'{source}: no images ({", ".join(IMAGE_EXTS)})')
-        return ((p, _imread(p)) for p in paths), None
-    if not osp.isfile(source):
-        raise FileNotFoundError(f'{source}: no such file or folder')
-    if source.lower().endswith(VIDEO_EXTS):
-        from projects.core.datasets.video import FrameReader
-        try:
-            reader = FrameReader(source)
-        except OSError as e:
-            raise FileNotFoundError(f'{source}: {e}') from None
-        return ((f'{source}#{i}', img) for i, img in reader.read(range(len(reader)))), \
-            reader.fps or 25.
-    return iter([(source, _imread(source))]), None
-
-
-def _imread(path: str) -> np.ndarray:
-    img = cv2.imread(path)
-    if img is None:
-        raise FileNotFoundError(f'{path}: OpenCV cannot read this image')
-    return img
+def frame_name(source: FrameSource, frame) -> str:
+    """The name a frame is stored under: the image file, or ``<video>#<index>`` for a video
+    frame."""
+    return f'{frame.path}#{frame.index}' if source.kind == 'video' else frame.path
 
 
 def draw_2d(chain: InfantPoseChain, img: np.ndarray, frame: FramePose) -> np.ndarray:
@@ -72,9 +40,16 @@ def draw_2d(chain: InfantPoseChain, img: np.ndarray, frame: FramePose) -> np.nda
 
 
 def plot_3d(keypoints_3d: np.ndarray, skeleton: Sequence[Tuple[int, int]], path: str,
-            title: str = '') -> None:
+            title: str = '', sources: Iterable[str] = (), root: Optional[str] = None,
+            overwrite: bool = False) -> None:
     """A 3D skeleton plot (PNG) of ``keypoints_3d`` ``(K, 3)`` (mm, pelvis-relative, camera
-    axes; drawn with y up and z away from the viewer)."""
+    axes; drawn with y up and z away from the viewer), written with
+    :func:`projects.core.fileio.save_figure` (``sources``, ``root``, ``overwrite`` as there).
+
+    Raises:
+        UnsafeOutputError: ``path`` is an input, escapes ``root`` or exists (no
+            ``overwrite``).
+    """
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -94,14 +69,17 @@ def plot_3d(keypoints_3d: np.ndarray, skeleton: Sequence[Tuple[int, int]], path:
     ax.set_zlabel('-y / mm')
     ax.set_title(title, fontsize=8)
     fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
+    try:
+        save_figure(fig, path, sources, root, overwrite, dpi=80)
+    finally:
+        plt.close(fig)
 
 
 def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: int = 0,
               polyorder: int = 2, overlay: bool = True, plot_every: int = 0,
-              max_frames: Optional[int] = None) -> Dict:
-    """Run ``chain`` on ``source`` and write, under ``out_dir``:
+              max_frames: Optional[int] = None, overwrite: bool = False) -> Dict:
+    """Run ``chain`` on ``source`` (an image, a folder of images or a video, read by the
+    project's :class:`~projects.core.apis.FrameSource`) and write, under ``out_dir``:
 
     - ``predictions.json`` (the format of :mod:`projects.infant3d.datasets.prediction_file`):
       ``joints`` (MPII-16 names), units, ``frames`` (one per frame:
@@ -109,19 +87,46 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
       ``keypoints_3d``, ``time``), the raw (unsmoothed) tracks under ``raw`` when smoothing,
       and ``jitter`` before/after smoothing;
     - ``predictions.csv``: the same, one row per frame (:func:`frames_to_rows`);
-    - ``overlay/`` images (image input) or ``overlay.mp4`` (video input) of the 2D skeleton;
+    - ``overlay/<image stem>.jpg`` (image input) or ``overlay.mp4`` (video input) of the 2D
+      skeleton;
     - ``pose3d/<frame>.png``: a 3D skeleton plot every ``plot_every`` frames (0: first only).
 
+    A video frame is named ``<video>#<index>``. Every output is written through
+    :mod:`projects.core.fileio`: never over an input or through a link that leaves
+    ``out_dir``, an existing file replaced (atomically) only with ``overwrite``; the files
+    known before the run (predictions, overlays) are checked before the chain runs.
     ``smooth_window`` > 0 applies :func:`smooth_tracks` (Savitzky-Golay) to the 2D and 3D
     tracks. Returns the JSON's content.
+
+    Raises:
+        FileNotFoundError, ValueError: ``source`` is missing, not an image or video, or holds
+            an unreadable image (from :class:`FrameSource`); two images of a folder share a
+            stem (their overlays would collide).
+        UnsafeOutputError: an output is an input, escapes ``out_dir`` or exists (no
+            ``overwrite``).
     """
-    os.makedirs(out_dir, exist_ok=True)
-    frames_in, fps = read_frames(source)
-    frames: List[FramePose] = []
-    for i, (name, img) in enumerate(frames_in):
-        if max_frames is not None and i >= max_frames:
-            break
-        frames.append(chain(img, frame=i, image=name))
+    src = FrameSource(source)
+    if max_frames is not None and max_frames < len(src):
+        src = FrameSource(source, range(max(max_frames, 0)))
+    fps = (src.fps or 25.) if src.kind == 'video' else None
+    inputs = Inputs(src.paths)
+    out = dict(json=osp.join(out_dir, 'predictions.json'),
+               csv=osp.join(out_dir, 'predictions.csv'),
+               video=osp.join(out_dir, 'overlay.mp4'))
+    overlays = {}
+    if overlay and src.kind != 'video':
+        for i in src.frames:
+            stem = osp.splitext(osp.basename(src.paths[i]))[0]
+            if stem in overlays:
+                raise ValueError(f'{source}: {src.paths[overlays[stem]]} and {src.paths[i]} '
+                                 f'share the stem {stem!r}; their overlays would collide')
+            overlays[stem] = i
+    for path in [out['json'], out['csv']] + (
+            [out['video']] if overlay and src.kind == 'video' else
+            [osp.join(out_dir, 'overlay', f'{stem}.jpg') for stem in overlays]):
+        check_output(path, None, inputs, out_dir, overwrite)
+    frames: List[FramePose] = [chain(f.image, frame=i, image=frame_name(src, f))
+                               for i, f in enumerate(src)]
     raw = frames
     result = dict(joints=[chain.pose2d.dataset_meta['keypoint_id2name'][k]
                           for k in range(chain.num_keypoints)],
@@ -134,36 +139,32 @@ def run_chain(chain: InfantPoseChain, source: str, out_dir: str, smooth_window: 
                           if k in ('frame', 'keypoints_2d', 'keypoints_3d')} for f in raw]
     result['jitter'] = track_jitter(raw, frames)
     result['frames'] = [f.to_dict() for f in frames]
-    write_prediction_file(result, osp.join(out_dir, 'predictions.json'))
-    with open(osp.join(out_dir, 'predictions.csv'), 'w', newline='') as f:
-        csv.writer(f).writerows(frames_to_rows(frames, result['joints']))
+    write_prediction_file(result, out['json'], overwrite=overwrite, sources=inputs,
+                          root=out_dir)
+    table = io.StringIO(newline='')
+    csv.writer(table).writerows(frames_to_rows(frames, result['joints']))
+    write_text(table.getvalue(), out['csv'], inputs, out_dir, overwrite)
     if overlay and frames:
         # a second pass over the source: frames are not kept in memory (long videos)
-        writer = None
-        if fps is None:
-            os.makedirs(osp.join(out_dir, 'overlay'), exist_ok=True)
-        for fr, (_, img) in zip(frames, read_frames(source)[0]):
-            drawn = np.ascontiguousarray(draw_2d(chain, img, fr))
-            if fps is None:
-                cv2.imwrite(osp.join(out_dir, 'overlay', osp.splitext(
-                    osp.basename(fr.image))[0] + '.jpg'), drawn)
-                continue
-            if writer is None:
-                h, w = drawn.shape[:2]
-                writer = cv2.VideoWriter(osp.join(out_dir, 'overlay.mp4'),
-                                         cv2.VideoWriter_fourcc(*'mp4v'), fps, (w, h))
-            writer.write(drawn)
-        if writer is not None:
-            writer.release()
+        if src.kind == 'video':
+            with VideoFileWriter(out['video'], fps, inputs, out_dir, overwrite) as video:
+                for fr, f in zip(frames, src):
+                    video.write(draw_2d(chain, f.image, fr))
+        else:
+            for fr, f in zip(frames, src):
+                stem = osp.splitext(osp.basename(f.path))[0]
+                write_image(osp.join(out_dir, 'overlay', f'{stem}.jpg'),
+                            np.ascontiguousarray(draw_2d(chain, f.image, fr)), inputs, out_dir,
+                            overwrite)
     skeleton = chain.pose2d.dataset_meta.get('skeleton_links', [])
-    os.makedirs(osp.join(out_dir, 'pose3d'), exist_ok=True)
     for fr in frames:
         if fr.keypoints_3d is None:
             continue
         if fr.frame == 0 or (plot_every and fr.frame % plot_every == 0):
             plot_3d(fr.keypoints_3d, skeleton,
                     osp.join(out_dir, 'pose3d', f'{fr.frame:05d}.png'),
-                    title=osp.basename(fr.image))
+                    title=osp.basename(fr.image), sources=inputs, root=out_dir,
+                    overwrite=overwrite)
     return result
 
 

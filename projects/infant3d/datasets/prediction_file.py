@@ -11,23 +11,25 @@ relative to the pelvis) and ``time``; optionally ``raw`` (unsmoothed tracks), ``
 """
 import os
 import os.path as osp
-from typing import Dict, Sequence, Union
+from typing import Dict, Iterable, Optional, Sequence, Union
 
 from projects.core.fileio import read_json, write_json
 
 
-def write_prediction_file(result: dict, path: str, overwrite: bool = True) -> None:
+def write_prediction_file(result: dict, path: str, overwrite: bool = True,
+                          sources: Iterable[str] = (), root: Optional[str] = None) -> None:
     """Write ``result`` (the format above) as JSON to ``path`` through
-    :func:`projects.core.fileio.write_json` (atomically, never through a link; an existing file
-    is replaced only with ``overwrite``).
+    :func:`projects.core.fileio.write_json` (atomically, never through a link; never over one
+    of ``sources`` or outside ``root``; an existing file is replaced only with ``overwrite``).
 
     Raises:
         ValueError: ``result`` lacks ``joints`` or ``frames``.
+        UnsafeOutputError: see :func:`projects.core.fileio.check_output`.
     """
     for key in ('joints', 'frames'):
         if key not in result:
             raise ValueError(f'prediction file {path}: field {key!r} missing')
-    write_json(result, path, overwrite=overwrite)
+    write_json(result, path, sources, root, overwrite)
 
 
 def frame_key(image: str) -> str:
