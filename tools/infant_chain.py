@@ -21,7 +21,6 @@ import os.path as osp
 import sys
 import warnings
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 DEFAULTS = dict(
     det='configs/infant3d/faster-rcnn_r50_fpn_1x_coco-person.py',

@@ -3,7 +3,8 @@
     python tools/predict.py CONFIG CHECKPOINT INPUT [INPUT ...] --out DIR [--frames a:b[:step] | i,j,k]
         [--score-thr T] [--max-animals N] [--nms-thr 0.5] [--track] [--track-distance 50]
         [--track-memory 15] [--kpt-thr 0.1] [--save slp coco nwb h5 csv overlay]
-        [--batch-size N] [--timing] [--device cpu] [--overwrite] [--cfg-options k=v ...]
+        [--batch-size N] [--prefetch N] [--timing] [--backend pytorch|onnxruntime] [--device cpu]
+        [--overwrite] [--cfg-options k=v ...]
 
 MMPose's demo scripts, for the animals of this project: argument parsing and writers around the
 library function ``projects.core.apis.predict_source``, which runs the model frame by frame
@@ -12,7 +13,10 @@ through MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up
 ``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
 ``--batch-size N`` runs N frames per forward pass (one-stage / bottom-up configs; N frames in
 memory); ``--timing`` prints the milliseconds per frame of each stage (read, resize, network,
-grouping, tracking, writing: :class:`projects.core.apis.StageTimer`).
+grouping, tracking, writing: :class:`projects.core.apis.StageTimer`). ``--backend onnxruntime``
+runs the network (backbone, neck, head forward) with ONNX Runtime on the CPU, exported in
+memory from the loaded weights (:func:`projects.core.apis.use_onnxruntime`); the rest is
+unchanged.
 
 Per frame, instances scoring below ``--score-thr`` are dropped (default: the threshold with the
 best detection F1 on the val frames, which configs with ``ScoreThresholdHook`` store in their
@@ -46,7 +50,6 @@ import os.path as osp
 import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
@@ -83,8 +86,12 @@ def parse_args(argv=None):
     parser.add_argument('--save', nargs='+', choices=SAVE, default=['slp', 'coco'])
     parser.add_argument('--batch-size', type=int, default=1,
                         help='frames per forward pass (one-stage / bottom-up configs)')
+    parser.add_argument('--prefetch', type=int, default=0, metavar='N',
+                        help='frames decoded ahead by a background thread (0: none)')
     parser.add_argument('--timing', action='store_true',
                         help='print the time per frame of each stage')
+    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch',
+                        help='what runs the network (onnxruntime: CPU only)')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value (as tools/test.py)')
@@ -241,6 +248,8 @@ def main(argv=None):
                      f'(got {data_mode!r})')
     if args.batch_size < 1:
         parser.error(f'--batch-size {args.batch_size}: expected a positive integer')
+    if args.backend == 'onnxruntime' and args.device != 'cpu':
+        parser.error(f'--backend onnxruntime runs on the CPU (got --device {args.device})')
     if args.batch_size > 1 and data_mode != 'bottomup':
         parser.error(f"--batch-size {args.batch_size}: {args.config} is a top-down config "
                      "(data_mode 'topdown'); batches are for one-stage / bottom-up models")
@@ -275,6 +284,12 @@ def main(argv=None):
         check_checkpoint_fits(model, checkpoint, cfg.get('load_from_allow', ()))
     except CheckpointMismatchError as e:
         parser.error(str(e))
+    if args.backend == 'onnxruntime':
+        from projects.core.apis import use_onnxruntime
+        try:
+            use_onnxruntime(model)
+        except (ValueError, ImportError, RuntimeError) as e:
+            parser.error(f'--backend onnxruntime: {e}')
     if args.score_thr is None:
         args.score_thr, origin = checkpoint_score_thr(checkpoint)
         print(f'--score-thr {args.score_thr:.3f} ({origin})')
@@ -335,7 +350,8 @@ def predict_one(parser, args, model, data_mode, plan):
         records = []
         for rec in predict_source(model, source, data_mode, args.score_thr, args.nms_thr,
                                   args.max_animals, tracker, keep_image=overlay is not None,
-                                  batch_size=args.batch_size, timer=timer):
+                                  batch_size=args.batch_size, timer=timer,
+                                  prefetch=args.prefetch):
             if overlay is not None:
                 with timer.stage('writing'):
                     overlay.add(rec.path, rec.image, rec.keypoints, rec.keypoint_scores,

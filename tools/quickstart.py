@@ -6,8 +6,8 @@ Called by ``tools/quickstart.sh`` (which first sets up the environment). Steps:
    that folder is missing they are downloaded from github.com/piperod/beepose and checked
    against recorded sha256 sums) into ``data/honeybee``;
 2. ``tools/train.py`` on the CPU recipe (2400 iterations in bfloat16 mixed precision:
-   22-28 minutes on the 2-core machine measured, see the README; ``--iters`` shortens or
-   lengthens it; training frames only);
+   22-28 minutes on the 2-core machine measured, see docs/studies/cpu_recipe.md; ``--iters``
+   shortens or lengthens it; training frames only);
 3. ``tools/test.py`` on the 30 held-out frames, with ``--show-dir`` images;
 4. ``<out>/results.json``: the metrics, the commands, the training time and peak memory.
 """
@@ -89,8 +89,10 @@ def main(argv=None):
                    commands=[' '.join(c) for c in (conv, train, test)],
                    held_out='data/honeybee/annotations/honeybee_test.json (30 frames)',
                    prediction_images=osp.join(args.out, 'vis'))
-    with open(osp.join(ROOT, args.out, 'results.json'), 'w') as f:
-        json.dump(results, f, indent=2)
+    from projects.core.fileio import write_json
+    out = osp.join(ROOT, args.out)  # the quick start's own report, rewritten at each run
+    write_json(results, osp.join(out, 'results.json'), [args.config, args.data], out,
+               overwrite=True, indent=2)
     print(json.dumps(results, indent=2))
     print(f"\nHeld-out OKS AP (dataset sigmas): {metrics.get('coco/AP', float('nan')):.3f}   "
           f"(SemiMultiPose's single-sigma OKS): {metrics.get('sleap/AP', float('nan')):.3f}")

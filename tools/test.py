@@ -13,9 +13,7 @@ checkpoint, a link, or an existing file (unless ``--overwrite``, which replaces 
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402

@@ -1,4 +1,5 @@
-"""Command-line conventions shared by PoseBridge's tools (see README, "Tool conventions")."""
+"""Command-line conventions shared by PoseBridge's tools (docs/train_test.md, "Tool
+conventions")."""
 from typing import List, Optional, Sequence, Tuple
 
 

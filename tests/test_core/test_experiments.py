@@ -38,6 +38,8 @@ def test_cells_pairs_and_table_by_hand(tmp_path):
     m, se, n, wins, diffs = paired_stats({0: 0.2, 1: 0.5, 2: 0.7}, {1: 0.6, 2: 0.4, 3: 0.9})
     assert n == 2 and wins == 1 and diffs == pytest.approx([0.1, -0.3])
     assert m == pytest.approx(-0.1) and se == pytest.approx(0.2)
+    st = paired_stats({0: 0.2, 1: 0.5, 2: 0.7}, {1: 0.6, 2: 0.4, 3: 0.9})
+    assert (st.mean, st.se, st.n, st.wins, st.diffs) == (m, se, n, wins, diffs)
     assert paired_stats({0: 1.0}, {1: 1.0}) is None
     paths = write_table(str(tmp_path), 't', ['a', 'b'], [[1, None]], note='note')
     assert open(paths['markdown']).read() == 'note\n\n| a | b |\n|---|---|\n| 1 | - |\n'

@@ -233,3 +233,59 @@ def test_truncated_and_empty_inputs_are_named(tiny_model, tmp_path):  # noqa: F8
     png.write_bytes(png.read_bytes()[:-20])
     with pytest.raises(ValueError, match='c.png is a truncated PNG'):
         check_image_complete(str(png))
+
+
+def _file_output_tools(cfg, ckpt, video, shared_data):
+    """Each tool whose output is one file: ``(name, argv without --out, its input files)``;
+    the output goes to ``--out`` (the converter's third positional for transfer_checkpoint)."""
+    slp = osp.join(shared_data, 'fly', 'clip.slp')
+    det = osp.join(ROOT, 'configs', 'infant3d', 'faster-rcnn_r50_fpn_1x_coco-person.py')
+    py = sys.executable
+    return [
+        ('test', [py, 'tools/test.py', cfg, ckpt], [cfg, ckpt]),
+        ('transfer_checkpoint', [py, 'tools/model_converters/transfer_checkpoint.py', ckpt,
+                                 cfg], [ckpt, cfg]),
+        ('tracking_eval', [py, 'tools/analysis/tracking_eval.py', slp, '--pred', slp,
+                           '--frames', '0:3'], [slp]),
+        ('benchmark', [py, 'tools/analysis/benchmark.py', cfg, '--checkpoint', ckpt],
+         [cfg, ckpt]),
+        ('benchmark_chain', [py, 'tools/analysis/benchmark_chain.py', '--frames', video,
+                             '--det-config', det], [det]),
+        ('smoothing_effect', [py, 'tools/analysis/smoothing_effect.py', cfg, ckpt, '--slp',
+                              slp, '--video', video, '--frames', '0', '2'], [cfg, ckpt, slp]),
+    ]
+
+
+@pytest.mark.parametrize('tool', ['test', 'transfer_checkpoint', 'tracking_eval', 'benchmark',
+                                  'benchmark_chain', 'smoothing_effect'])
+def test_every_file_output_refuses_an_input_a_link_and_an_existing_file(
+        tool, tiny_model, shared_data, tmp_path):  # noqa: F811
+    """The three refusals of the one-writer rule, tool by tool: the output is one of the
+    tool's inputs; the output is a link (its target elsewhere); the output exists with other
+    content and there is no --overwrite. Each is refused with a message naming the reason,
+    before any work, and no input or link target changes (hashed)."""
+    cfg, ckpt, video = tiny_model
+    name, argv, inputs = next(t for t in _file_output_tools(cfg, ckpt, video, shared_data)
+                              if t[0] == tool)
+
+    def with_out(path):
+        return argv + [str(path)] if name == 'transfer_checkpoint' else argv + ['--out',
+                                                                                str(path)]
+
+    before = digest(*inputs)
+    for path in inputs:
+        p = run(with_out(path), check=False)
+        assert p.returncode != 0 and 'it is the input file' in p.stderr, p.stderr[-2000:]
+    target = tmp_path / 'elsewhere' / 'keep.json'
+    target.parent.mkdir()
+    target.write_text('{"keep": 1}')
+    link = tmp_path / 'out.json'
+    link.symlink_to(target)
+    p = run(with_out(link), check=False)
+    assert p.returncode != 0 and 'is a link' in p.stderr, p.stderr[-2000:]
+    existing = tmp_path / 'existing.json'
+    existing.write_text('{"earlier": 1}')
+    p = run(with_out(existing), check=False)
+    assert p.returncode != 0 and 'exists with other content' in p.stderr, p.stderr[-2000:]
+    assert digest(*inputs) == before and target.read_text() == '{"keep": 1}'
+    assert existing.read_text() == '{"earlier": 1}'

@@ -38,16 +38,19 @@ def test_sweep_rows_equal_tools_test_on_val(tiny_data, tmp_path):  # noqa: F811
     ckpt = str(work / 'iter_2.pth')
     out = tmp_path / 'sweep'
     p = run([sys.executable, 'tools/analysis/decode_sweep.py', cfg, ckpt, '--grid',
-             'max_candidates=3,5000', '--out', str(out)])
+             'max_candidates=3,5000', '--grid', 'flip_test=False,True', '--out', str(out)])
     assert '(best)' in p.stdout
     rep = json.load(open(out / 'decode_sweep.json'))
+    # flip_test=False is the config's own: not repeated
     assert [r['setting'] for r in rep['rows']] == [{}, dict(max_candidates=3),
-                                                   dict(max_candidates=5000)]
+                                                   dict(max_candidates=5000),
+                                                   dict(flip_test=True)]
     assert rep['split'] == 'val' and (out / 'decode_sweep.md').is_file()
     # each row is what tools/test.py --split val gives with that setting
-    for i, row in enumerate(rep['rows'][:2]):
+    for i, row in enumerate(rep['rows'][:2] + rep['rows'][3:]):
         m = tmp_path / f'm{i}.json'
-        opts = [f'model.head.decoder.{k}={v}' for k, v in row['setting'].items()]
+        opts = [f'model.test_cfg.{k}={v}' if k == 'flip_test' else f'model.head.decoder.{k}={v}'
+                for k, v in row['setting'].items()]
         run([sys.executable, 'tools/test.py', cfg, ckpt, '--work-dir', str(work), '--split',
              'val', '--out', str(m)] + (['--cfg-options'] + opts if opts else []))
         want = json.load(open(m))

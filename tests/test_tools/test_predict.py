@@ -241,9 +241,10 @@ def test_predict_source_is_the_tool_loop(tiny_model, tmp_path):
 
 
 def test_predict_source_batched_equals_mmpose_frame_by_frame(tiny_model):
-    """N frames per forward pass give MMPose's ``inference_bottomup`` results frame by frame
-    (4 frames in batches of 3: one full batch and a short one), and the stage timer accounts
-    for every frame and only for the known stages."""
+    """N frames per forward pass, with or without frames decoded ahead by a background thread,
+    give MMPose's ``inference_bottomup`` results frame by frame (4 frames in batches of 3: one
+    full batch and a short one), and the stage timer accounts for every frame and only for the
+    known stages."""
     from mmpose.apis import inference_bottomup, init_model
     from projects.core.apis import STAGES, FrameSource, StageTimer, predict_source
     cfg, ckpt, video = tiny_model
@@ -253,10 +254,10 @@ def test_predict_source_batched_equals_mmpose_frame_by_frame(tiny_model):
         pred = inference_bottomup(model, frame.image)[0].pred_instances
         order = np.argsort(-pred.bbox_scores, kind='stable')
         reference.append((pred.keypoints[order], pred.bbox_scores[order]))
-    for batch_size in (1, 3):
+    for batch_size, prefetch in ((1, 0), (3, 0), (1, 2), (3, 2)):
         timer = StageTimer()
         recs = list(predict_source(model, FrameSource(video), score_thr=0.0, nms_thr=1.0,
-                                   batch_size=batch_size, timer=timer))
+                                   batch_size=batch_size, timer=timer, prefetch=prefetch))
         assert [r.index for r in recs] == [0, 1, 2, 3] and timer.frames == 4
         for r, (kpts, scores) in zip(recs, reference):
             assert len(r.keypoints) == len(kpts) > 0
@@ -273,6 +274,64 @@ def test_predict_source_batched_equals_mmpose_frame_by_frame(tiny_model):
         next(predict_source(model, FrameSource(video), data_mode='topdown', batch_size=2))
     # the head's forward is its own again after a timed run
     assert 'forward' not in vars(model.head)
+
+    class Broken:
+        """A source whose second frame cannot be read."""
+        kind = 'folder'
+
+        def __iter__(self):
+            yield next(iter(FrameSource(video)))
+            raise OSError('frame 1: truncated')
+
+    # the background reader's error reaches the caller, after the frame before it
+    got = []
+    with pytest.raises(OSError, match='frame 1: truncated'):
+        for rec in predict_source(model, Broken(), score_thr=0.0, prefetch=2):
+            got.append(rec.index)
+    assert got == [0]
+
+
+def test_onnxruntime_backend_matches_pytorch(tiny_model, tmp_path):
+    """The network run by ONNX Runtime (exported in memory from the loaded weights) gives the
+    head's three outputs of PyTorch's and, decoded by the same code, keypoints within 0.5 px
+    of PyTorch's; tools/predict.py --backend onnxruntime writes those keypoints."""
+    from mmpose.apis import init_model
+    from projects.core.apis import FrameSource, predict_source, use_onnxruntime
+    cfg, ckpt, video = tiny_model
+    torch_model = init_model(cfg, ckpt, device='cpu')
+    ort_model = use_onnxruntime(init_model(cfg, ckpt, device='cpu'))
+    x = torch.randn(2, 3, 96, 128)
+    with torch.no_grad():
+        ref = torch_model.head.forward(torch_model.extract_feat(x))
+        out = ort_model.head.forward(ort_model.extract_feat(x))
+    assert len(out) == len(ref) == 3
+    for a, b in zip(ref, out):
+        assert a.shape == b.shape
+        np.testing.assert_allclose(b.numpy(), a.numpy(), atol=1e-4)
+
+    def keypoints(model, batch_size):
+        return [r for r in predict_source(model, FrameSource(video), score_thr=0.0,
+                                          nms_thr=1.0, batch_size=batch_size)]
+
+    ref_recs = keypoints(torch_model, 1)
+    for batch_size in (1, 2):
+        recs = keypoints(ort_model, batch_size)
+        for a, b in zip(ref_recs, recs):
+            # the same instances: each ONNX Runtime instance within 0.5 px of a PyTorch one
+            # at every keypoint, and as many of them
+            assert len(a.keypoints) == len(b.keypoints) > 0
+            dist = np.linalg.norm(b.keypoints[:, None] - a.keypoints[None], axis=-1).max(-1)
+            assert (dist.min(1) < 0.5).all(), dist.min(1).max()
+    run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path),
+         '--score-thr', '0', '--nms-thr', '1', '--save', 'coco', '--backend', 'onnxruntime'])
+    tool = json.load(open(tmp_path / 'hive.json'))
+    first = np.array([d['keypoints'] for d in tool if d['frame_idx'] == 0])
+    first = first.reshape(len(first), -1, 3)[..., :2]
+    dist = np.linalg.norm(first[:, None] - ref_recs[0].keypoints[None], axis=-1).max(-1)
+    assert len(first) == len(ref_recs[0].keypoints) and (dist.min(1) < 0.5).all()
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, video, '--out', str(tmp_path / 'x'),
+             '--backend', 'onnxruntime', '--device', 'cuda'], check=False)
+    assert p.returncode != 0 and '--backend onnxruntime runs on the CPU' in p.stderr
 
 
 def test_benchmark_video_runs_the_library_loop_in_process(tiny_model, shared_data, tmp_path):

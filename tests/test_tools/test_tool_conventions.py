@@ -98,3 +98,24 @@ def test_usage_keeps_its_line_continuations(path):
     assert tree.body[0].value.value.count('\\\n') == len(continued), (
         f'{osp.relpath(path, ROOT)}: make the module docstring raw (r""") or write \\\\')
 
+
+
+@pytest.mark.parametrize('path', TOOLS, ids=lambda p: osp.relpath(p, ROOT))
+def test_tools_import_the_installed_package(path):
+    """Tools import ``projects`` as installed (``pip install -e .``, tools/setup_env.sh), never
+    by editing ``sys.path``."""
+    src = open(path).read()
+    assert not re.search(r'sys\.path\.(insert|append)', src), osp.relpath(path, ROOT)
+
+
+def test_nothing_a_user_reads_names_an_issue_or_a_machine_path():
+    """README, docs, configs and the code's docstrings and comments name no issue number and no
+    path of the machine they were written on."""
+    files = [osp.join(ROOT, 'README.md')] + [
+        p for pattern in ('docs/**/*.md', 'configs/**/*.py', 'configs/**/*.md',
+                          'projects/**/*.py', 'projects/**/*.md', 'tools/**/*.py')
+        for p in glob.glob(osp.join(ROOT, pattern), recursive=True)]
+    bad = re.compile(r'\bissues? ?#?\d+\b|/work/|/root/|/home/\w+/', re.I)
+    found = [f'{osp.relpath(p, ROOT)}: {m.group(0)}' for p in files
+             for m in [bad.search(open(p, encoding='utf-8').read())] if m]
+    assert not found, found

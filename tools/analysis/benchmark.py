@@ -2,7 +2,8 @@
 
     python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
         [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
-        [--device cpu] [--threads T] [--few-many 10] [--video-frames 60 [--video-batch 4 8]]
+        [--device cpu] [--threads T] [--few-many 10] [--video-frames 60 [--video-batch 4 8]
+        [--backend onnxruntime]]
         [--out figures.json]
         [--cfg-options k=v ...]
 
@@ -30,11 +31,9 @@ import os.path as osp
 import resource
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -83,7 +82,11 @@ def video_end_to_end(args, cfg, tmp):
         for name in files:
             writer.write(cv2.imread(osp.join(tmp, 'images', name)))
     model = init_model(cfg, args.checkpoint, device=args.device)
-    out = dict(video_frames=len(files), video_size=list(first.shape[1::-1]))
+    if args.backend == 'onnxruntime':
+        from projects.core.apis import use_onnxruntime
+        use_onnxruntime(model)
+    out = dict(video_frames=len(files), video_size=list(first.shape[1::-1]),
+               video_backend=args.backend)
     for batch in sorted({1, *args.video_batch}):
         timer = StageTimer()
         source = FrameSource(video)
@@ -126,6 +129,8 @@ def main(argv=None):
                         help='also run the video at these batch sizes (frames per forward)')
     parser.add_argument('--score-thr', type=float, default=0.3,
                         help='instance score threshold of the video run')
+    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch',
+                        help="what runs the network in the video run (as tools/predict.py's)")
     parser.add_argument('--out', help='also write the figures to this JSON file')
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,

@@ -11,14 +11,11 @@ second and the seconds and share of detection, 2D and lifting; --out writes them
 """
 import argparse
 import glob
-import json
 import os
 import os.path as osp
 import platform
-import sys
 import time
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
@@ -37,7 +34,17 @@ def main(argv=None):
         p.add_argument(f'--{stage}-config', default=DEFAULTS[stage])
         p.add_argument(f'--{stage}-checkpoint', default=None)
     p.add_argument('--out', default=None, help='JSON file for the figures')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     args = p.parse_args(argv)
+    from projects.core.fileio import UnsafeOutputError, check_output
+    # the files named on the command line: --out is never one of them
+    inputs = [v for k, v in vars(args).items()
+              if k != 'out' and isinstance(v, str) and osp.isfile(v)]
+    if args.out:
+        try:  # refused before anything is measured
+            check_output(args.out, None, inputs, None, args.overwrite)
+        except UnsafeOutputError as e:
+            p.error(str(e))
     import cv2
     import torch
     from projects.infant3d.apis import InfantPoseChain
@@ -71,8 +78,8 @@ def main(argv=None):
         print(f'  {k:10s} {res["seconds_per_frame"][k] * 1000:8.1f} ms/frame  '
               f'{100 * res["share"][k]:5.1f} %')
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(res, f, indent=1)
+        from projects.core.fileio import write_json
+        write_json(res, args.out, inputs, None, args.overwrite, indent=1)
 
 
 if __name__ == '__main__':

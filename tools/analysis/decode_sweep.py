@@ -5,8 +5,9 @@ r"""Score decoding settings of one trained one-stage model on the validation fra
         --grid rescore=None,geometric [--product] [--split val] [--metric coco/AP] \
         --out outputs/decode_sweep [--overwrite]
 
-Decoding settings (keys of the config's ``model.head.decoder``, the codec) change what a
-trained network's outputs become, not the network: this tool loads the checkpoint once and
+Decoding settings (keys of the config's ``model.head.decoder``, the codec, and
+``flip_test``, the model's test-time flip averaging) change what a trained network's outputs
+become, not the network: this tool loads the checkpoint once and
 scores each setting with the config's evaluators. Without ``--product`` each ``--grid`` key is
 varied alone around the config's values (one row per value); with ``--product`` every
 combination is scored. Settings are chosen on the validation frames (``--split val``, the
@@ -25,13 +26,13 @@ import ast
 import itertools
 import os
 import os.path as osp
-import sys
 import tempfile
 
 import numpy as np
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
+# keys of the model's test_cfg rather than of the codec (test-time flip averaging)
+TEST_CFG_KEYS = ('flip_test', )
 # codec arguments that the encoder uses: the trained network depends on them
 TRAINING_KEYS = ('type', 'input_size', 'heatmap_size', 'keypoint_heatmap_scale', 'heatmap_sigma',
                  'keypoint_radius', 'box_margin', 'offset_scale')
@@ -60,9 +61,10 @@ def parse_grid(items, codec_args):
         if key in TRAINING_KEYS:
             raise ValueError(f'--grid {key}: the codec encodes training targets with it; a '
                              'new value needs a new training, not a new decoding')
-        if key not in codec_args:
+        if key not in codec_args and key not in TEST_CFG_KEYS:
             raise ValueError(f'--grid {key}: not an argument of the codec (one of '
-                             f'{sorted(k for k in codec_args if k not in TRAINING_KEYS)})')
+                             f'{sorted(k for k in codec_args if k not in TRAINING_KEYS)}) '
+                             f'or of the model\'s test_cfg ({", ".join(TEST_CFG_KEYS)})')
         grid[key] = [parse_value(v) for v in values.split(',')]
     return grid
 
@@ -132,7 +134,8 @@ def main(argv=None):
             raise ValueError('give at least one --grid KEY=V1,V2')
     except (ValueError, UnsafeOutputError) as e:
         parser.error(str(e))
-    rows = settings(grid, base, args.product)
+    rows = settings(grid, dict(base, flip_test=bool((cfg.model.get('test_cfg') or {}).get(
+        'flip_test', False))), args.product)
 
     if args.split == 'val':
         cfg.test_dataloader = cfg.val_dataloader
@@ -165,8 +168,12 @@ def main(argv=None):
     keep = Keep()
     runner.register_hook(keep, 'LOWEST')
     results, preds = [], []
+    test_cfg = runner.model.test_cfg
+    base_test_cfg = {k: test_cfg.get(k, False) for k in TEST_CFG_KEYS}
     for row in rows:
-        head.decoder = KEYPOINT_CODECS.build(dict(base, **row))
+        head.decoder = KEYPOINT_CODECS.build(
+            dict(base, **{k: v for k, v in row.items() if k not in TEST_CFG_KEYS}))
+        test_cfg.update({k: row.get(k, v) for k, v in base_test_cfg.items()})
         keep.preds = {}
         metrics = {k: float(v) for k, v in runner.test().items()}
         results.append(dict(setting=row, metrics=metrics))

@@ -9,9 +9,7 @@ A result file is what ``PCKhAJPE(outfile_prefix=...)`` writes during
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def main(argv=None):

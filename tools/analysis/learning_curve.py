@@ -22,16 +22,13 @@ import json
 import os
 import os.path as osp
 import random
-import sys
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 
 from projects.core.datasets.converters.splits import subset  # noqa: E402
-from projects.core.fileio import write_json  # noqa: E402
+from projects.core.fileio import save_figure, write_json  # noqa: E402
 from projects.core.experiments import (mean_se, mean_se_cell, paired_stats,  # noqa: E402
                                        read_curve, write_table)
-from _study_runs import train_run  # noqa: E402  (tools/analysis/_study_runs.py)
 
 
 def draw(pool_file: str, n: int, seed: int, out: str) -> str:
@@ -70,6 +67,8 @@ def draw(pool_file: str, n: int, seed: int, out: str) -> str:
 
 
 def main(argv=None):
+    # the study tools' shared helper, beside this script (on sys.path when it runs)
+    from _study_runs import train_run
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('variants', nargs='+', help='NAME=CONFIG; the first is the reference')
@@ -128,10 +127,9 @@ def main(argv=None):
             if st is None:
                 cells.append('-')
                 continue
-            m, se, k, wins, diffs = st
-            cells.append(mean_se_cell(diffs, signed=True, wins=wins))
-            rows.append([f'{name} - {ref}', n, k, f'{m:.6f}', f'{se:.6f}',
-                         ' '.join(f'{d:.4f}' for d in diffs)])
+            cells.append(mean_se_cell(st.diffs, signed=True, wins=st.wins))
+            rows.append([f'{name} - {ref}', n, st.n, f'{st.mean:.6f}', f'{st.se:.6f}',
+                         ' '.join(f'{d:.4f}' for d in st.diffs)])
         table.append([f'{name} - {ref} (paired)'] + cells)
     paths = write_table(args.out, 'learning_curve', ['variant'] + [f'N={n}' for n in args.sizes], table,
                 csv_rows=rows,
@@ -153,7 +151,9 @@ def main(argv=None):
         ax.set_xscale('log')
     ax.legend()
     fig.tight_layout()
-    fig.savefig(osp.join(args.out, 'learning_curve.png'), dpi=120)
+    # a study's report is rewritten at each run, as write_table rewrites its tables
+    save_figure(fig, osp.join(args.out, 'learning_curve.png'), root=args.out, overwrite=True,
+                dpi=120)
     plt.close(fig)
     print(open(paths['markdown']).read())
 

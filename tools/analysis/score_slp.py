@@ -14,9 +14,7 @@ through a link or over an existing file with other content unless ``--overwrite`
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def main(argv=None):

@@ -29,7 +29,7 @@ Presets (all flags override a preset):
 * ``gpu``: honeybees, Train5 / Train25 / Train135, the paper's 15k-iteration ResNet-50 configs,
   AP every 1000 iterations (pass ``--gpus N`` to train each run on N GPUs).
 
-The fine-tune design (issue 14; a departure from the paper's schedule, for short CPU runs):
+The fine-tune design (a departure from the paper's schedule, for short CPU runs):
 ``--init-config`` trains, per draw, one network on the draw's labeled frames (e.g. the DirectPose
 CPU recipe, ``--init-iters`` iterations, its own schedule scaled to them) into
 ``<out>/init/<split>``; then every method starts from that checkpoint, with the same seed, at the
@@ -74,15 +74,13 @@ The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) an
 import argparse
 import os
 import os.path as osp
-import sys
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 
 from mmengine.config import Config  # noqa: E402
 
 from projects.core.experiments import read_curve  # noqa: E402
-from _study_runs import train_run  # noqa: E402  (tools/analysis/_study_runs.py)
+from projects.core.fileio import write_text  # noqa: E402
 from projects.semimultipose.experiments import protocol  # noqa: E402
 
 CPU_CONFIG = 'configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-demo_{dataset}-{size}.py'
@@ -104,6 +102,8 @@ def split_name(size: str, draw: int) -> str:
 
 
 def main(argv=None):
+    # the study tools' shared helper, beside this script (on sys.path when it runs)
+    from _study_runs import train_run
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--preset', choices=sorted(PRESETS))
@@ -183,7 +183,9 @@ def main(argv=None):
         run_cfg = protocol.configure_run(Config.fromfile(osp.join(ROOT, cfg_file)), **overrides)
         os.makedirs(work, exist_ok=True)
         run_file = osp.join(work, 'run_config.py')
-        run_cfg.dump(run_file)
+        # written through the one writer; rewritten when an interrupted run is resumed
+        write_text(run_cfg.pretty_text, run_file, [osp.join(ROOT, cfg_file)], args.out,
+                   overwrite=True)
         # --cfg-options go to tools/train.py, which checks them for typos and merges them
         seconds = train_run(run_file, work, ROOT, done, gpus=args.gpus,
                             cfg_options=cfg_options, log_name='protocol.log')

@@ -4,6 +4,7 @@ frames, chosen on the same validation frames, scored once by one evaluator.
     python tools/analysis/sleap_side_by_side.py CONFIG --sleap-python PY \
         [--budget 30] [--seed 0] [--threads 2] [--split val|test] \
         [--unet filters=16,max_stride=16,output_stride=4] [--sleap-epochs 15] [--batch-size 8] \
+        [--backend pytorch|onnxruntime] \
         --work-dir DIR --out RESULT.json [--overwrite]
 
 sleap-nn is a peer, not a dependency: install it into its own virtual environment outside the
@@ -37,8 +38,9 @@ The two systems never run at the same time. For each seed:
    validation coco/AP.
 5. Both predict the ``--split`` frames with ``--threads`` threads, at batch 1 and at
    ``--batch-size`` frames per forward pass (timed as ``(n - 1) / (t_n - t_1)`` for SLEAP,
-   model loading cancelled; ``n / t_n`` after one warm-up frame for PoseBridge, model loaded
-   before, through :func:`projects.core.apis.predict_source`, which also times each stage),
+   after a warm-up call, model loading cancelled; ``n / t_n`` after one warm-up frame for
+   PoseBridge, model loaded before, through :func:`projects.core.apis.predict_source`, which
+   also times each stage),
    and the batch-1 predictions of both are scored by
    :class:`~projects.core.evaluation.KeypointAP` (``coco/`` with the dataset's OKS sigmas,
    ``sleap/`` with SLEAP's single stddev 1; at most 100 detections per frame) and
@@ -103,7 +105,6 @@ def sleap_schedule(budget_minutes, seconds_per_step, epochs):
     Returns:
         tuple: ``(steps_per_epoch, epochs, total_steps)``.
     """
-    sys.path.insert(0, ROOT)
     from projects.core.engine.schedule import iters_for_budget
     total = iters_for_budget(budget_minutes, seconds_per_step)
     per_epoch = max(10, total // epochs)
@@ -201,6 +202,9 @@ def sleap_predict(args):
     labels = sio.load_slp(osp.join(args.work_dir, 'test.slp'))
     one = sio.Labels(labeled_frames=[labels[0]], videos=[labels[0].video],
                      skeletons=labels.skeletons)
+    # a warm-up call first (imports, first-call set-up, file caches): then the one-frame and
+    # the n-frame calls pay the same model loading, which their difference cancels
+    predict(one, model_paths=[model_dir], device='cpu', batch_size=1, max_instances=100)
     t0 = time.perf_counter()
     predict(one, model_paths=[model_dir], device='cpu', batch_size=1, max_instances=100)
     t_one = time.perf_counter() - t0
@@ -336,14 +340,14 @@ def posebridge_checkpoint(work):
 def posebridge_predict(args, checkpoint):
     """The PoseBridge checkpoint on every scored frame through the library loop
     (:func:`projects.core.apis.predict_source`, no score threshold, NMS or count limit: every
-    decoded instance is scored), at batch 1 and at ``--batch-size``, timed as SLEAP is.
+    decoded instance is scored), at batch 1 and at ``--batch-size``, timed as SLEAP is; the
+    network run by ``--backend``.
 
     Returns:
         tuple: the frames (batch 1), frames per second at batch 1 and batched, and the
         milliseconds per frame of each stage at batch 1 and batched.
     """
     import torch
-    sys.path.insert(0, ROOT)
     from mmpose.apis import init_model
 
     from projects.core.apis import FrameSource, StageTimer, predict_source
@@ -355,6 +359,9 @@ def posebridge_predict(args, checkpoint):
         opts.add_argument('--cfg-options', nargs='+', action=DictAction)
         cfg_options = opts.parse_args(['--cfg-options', *args.cfg_options]).cfg_options
     model = init_model(args.config, checkpoint, device='cpu', cfg_options=cfg_options)
+    if args.backend == 'onnxruntime':
+        from projects.core.apis import use_onnxruntime
+        use_onnxruntime(model, threads=args.threads)
     with open(args.test_ann) as f:
         names = {im['file_name'] for im in json.load(f)['images']}
     folder = FrameSource(args.img_dir)
@@ -444,9 +451,12 @@ def parse_args(argv=None):
     parser.add_argument('--sleap-epochs', type=int, default=15,
                         help='epochs SLEAP\'s budget is split into (its schedule acts per epoch)')
     parser.add_argument('--sleap-schedule', choices=['cosine', 'plateau'], default='cosine')
+    parser.add_argument('--backend', choices=['pytorch', 'onnxruntime'], default='pytorch',
+                        help="what runs PoseBridge's network when predicting (as "
+                        "tools/predict.py --backend)")
     parser.add_argument('--batch-size', type=int, default=8,
                         help='frames per forward pass of the batched speed figure (both)')
-    parser.add_argument('--probe-steps', type=int, nargs=2, default=[8, 28],
+    parser.add_argument('--probe-steps', type=int, nargs=2, default=[8, 48],
                         help='steps of the two SLEAP probe trainings that time a step')
     parser.add_argument('--work-dir', default=osp.join(ROOT, 'work_dirs', 'sleap_side_by_side'))
     parser.add_argument('--out', default=None, help='result JSON')
@@ -506,7 +516,6 @@ def main(argv=None):
         steps[argv[0]](parse_args(argv[1:]))
         return
     args = parse_args(argv)
-    sys.path.insert(0, ROOT)
     from projects.core.fileio import UnsafeOutputError, check_output, write_json
     if args.symmetries is None:  # the SLEAP steps always receive them explicitly
         args.symmetries = flip_pairs(args.dataset_info)
@@ -527,6 +536,7 @@ def main(argv=None):
     os.makedirs(args.work_dir, exist_ok=True)
     env = thread_env(args.threads)
     result = dict(config=args.config, seed=args.seed, split=args.split, threads=args.threads,
+                  posebridge_backend=args.backend,
                   budget_minutes=args.budget, unet=unet, sleap_schedule=args.sleap_schedule,
                   sleap_augmentation=SLEAP_GEOMETRY, symmetries=args.symmetries,
                   cfg_options=args.cfg_options, train_ann=args.train_ann,

@@ -14,11 +14,8 @@ three, the ground truth's own jitter over those triplets (real motion; a node mi
 labels never counts as motion), and the mean/median error (px).
 """
 import argparse
-import json
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def main(argv=None):
@@ -32,8 +29,18 @@ def main(argv=None):
     p.add_argument('--windows', type=int, nargs='+', default=[5, 9, 15])
     p.add_argument('--polyorder', type=int, default=2)
     p.add_argument('--device', default='cpu')
-    p.add_argument('--out', default=None)
+    p.add_argument('--out', default=None, help='JSON file for the figures')
+    p.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     args = p.parse_args(argv)
+    from projects.core.fileio import UnsafeOutputError, check_output
+    # the files named on the command line: --out is never one of them
+    inputs = [v for k, v in vars(args).items()
+              if k != 'out' and isinstance(v, str) and osp.isfile(v)]
+    if args.out:
+        try:  # refused before anything is measured
+            check_output(args.out, None, inputs, None, args.overwrite)
+        except UnsafeOutputError as e:
+            p.error(str(e))
     import numpy as np
     import sleap_io as sio
     from mmpose.apis import inference_bottomup, init_model
@@ -84,8 +91,8 @@ def main(argv=None):
             print(f'  {r["window"]:6d}  {r["jitter"]:13.2f}  {r["jitter_labeled"]:19.2f}  '
                   f'({r["gt_jitter"]:.2f})  {r["error"]:13.2f}  {r["error_median"]:15.2f}')
     if args.out:
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=1)
+        from projects.core.fileio import write_json
+        write_json(result, args.out, inputs, None, args.overwrite, indent=1)
 
 
 if __name__ == '__main__':

@@ -12,9 +12,7 @@ Writes ``table1.md``, ``table1.csv``, ``roc.png`` and ``confidence_hist.png`` in
 import argparse
 import json
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 ROWS = [('AUC', 'AUC', '{:.3f}'), ('F1 Score', 'F1', '{:.3f}'),
         ('Precision', 'precision', '{:.3f}'), ('Recall', 'recall', '{:.3f}'),
@@ -54,6 +52,7 @@ def write_report(results, out):
     import numpy as np
 
     from projects.core.experiments import write_table
+    from projects.core.fileio import save_figure
     names = [n for n, _ in results]
     table, rows = [], [['metric'] + names]
     for label, key, fmt in ROWS:
@@ -72,7 +71,7 @@ def write_report(results, out):
     ax.set_ylabel('true positive rate (correct predictions kept)')
     ax.legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(paths['roc'], dpi=120)
+    save_figure(fig, paths['roc'], root=out, overwrite=True, dpi=120)
     plt.close(fig)
 
     fig, axes = plt.subplots(1, len(results), figsize=(3.5 * len(results), 3), squeeze=False)
@@ -85,7 +84,7 @@ def write_report(results, out):
     axes[0][0].set_ylabel('keypoints')
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(paths['hist'], dpi=120)
+    save_figure(fig, paths['hist'], root=out, overwrite=True, dpi=120)
     plt.close(fig)
     return paths
 

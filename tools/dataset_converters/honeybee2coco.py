@@ -8,9 +8,7 @@ commit and checked against the recorded sha256 list before conversion.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.converters import honeybee  # noqa: E402
 

@@ -10,9 +10,7 @@ and the MPII-16 keypoints (x, y, v=2). The data set itself is read, never modifi
 import argparse
 import os
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def main(argv=None):

@@ -9,9 +9,7 @@ Input and output are MMPose's MPII JSON format (``tools/dataset_converters/`` of
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.cross_species.datasets.mpii_subset import draw_mpii_subset  # noqa: E402
 

@@ -20,9 +20,7 @@ from every labeled frame of the clip (SemiMultiPose's fly protocol: 40 / 40 / 20
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.converters.sleap import (convert_slp,  # noqa: E402
                                                      convert_slp_protocol,

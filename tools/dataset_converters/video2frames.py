@@ -10,9 +10,7 @@ existing file with other content (a labeled annotation file, say) is replaced on
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.video import (extract_frames, select_frames,  # noqa: E402
                                           video_info)

@@ -12,12 +12,10 @@ before anything is built: it must not be SOURCE or TARGET_CONFIG, a link, or an 
 """
 import argparse
 import os.path as osp
-import sys
 
 import torch
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 
 
 def main(argv=None):

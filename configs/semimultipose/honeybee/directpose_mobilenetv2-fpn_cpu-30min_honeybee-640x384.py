@@ -1,5 +1,5 @@
 # DirectPose CPU recipe for honeybees (alpha = beta = 0: eq. 7 only), labeled frames only, 4 per
-# batch: 22-28 minutes of training on the 2-core CPU measured (README) and the
+# batch: 22-28 minutes of training on the 2-core CPU measured (docs/studies/cpu_recipe.md) and the
 # README's quick-start model. The recipe's changes to the CPU demo (bfloat16 mixed precision,
 # 2400 iterations, any rotation, Gaussian B1 under a cross-entropy, B1-refined DARK decoding)
 # are listed in its base,

@@ -7,8 +7,8 @@
 #     testing stay float32): 1.4-1.75 times faster steps on the avx512_bf16 CPU measured;
 #   - channels-last at test and prediction time too (SemiMultiPoseEstimator's channels_last);
 #   - 2400 iterations (batch 4: 22-28 minutes in bfloat16 on the 2-core machine measured, see
-#     the README; the float32 recipe took 41-52 minutes for 1800 iterations there), the cosine
-#     decay ending with them;
+#     docs/studies/cpu_recipe.md; the float32 recipe took 41-52 minutes for 1800 iterations
+#     there), the cosine decay ending with them;
 #   - rotations of any angle (hive-ramp bees are seen from above in every heading);
 #   - B1 predicts on a grid twice as fine as B2/B3 (stride 4: keypoint_heatmap_scale=2, by
 #     sub-pixel convolution), so B1's sizes below are in stride-4 cells;

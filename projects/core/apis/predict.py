@@ -132,7 +132,8 @@ def filter_instances(inst, sigmas, score_thr, nms_thr, max_animals):
 def predict_source(model, source, data_mode: Optional[str] = None, score_thr: float = 0.3,
                    nms_thr: float = 0.5, max_animals: Optional[int] = None, tracker=None,
                    keep_image: bool = False, batch_size: int = 1,
-                   timer: Optional[StageTimer] = None) -> Iterator[FramePrediction]:
+                   timer: Optional[StageTimer] = None,
+                   prefetch: int = 0) -> Iterator[FramePrediction]:
     """Yield the predictions of every frame of ``source``, in order.
 
     Bottom-up (one-stage) models run through MMPose's ``inference_bottomup``; top-down ones
@@ -155,6 +156,8 @@ def predict_source(model, source, data_mode: Optional[str] = None, score_thr: fl
         keep_image (bool): attach each frame's pixels (for drawing).
         batch_size (int): frames per forward pass (bottom-up only).
         timer (StageTimer, optional): receives the seconds of each stage and the frame count.
+        prefetch (int): frames decoded ahead by a background thread while the model runs (0:
+            none); ``read`` then counts only the time the loop waits for a frame.
 
     Yields:
         FramePrediction: one per frame.
@@ -179,7 +182,8 @@ def predict_source(model, source, data_mode: Optional[str] = None, score_thr: fl
         from mmengine.dataset import Compose
         pipeline = Compose(model.cfg.test_dataloader.dataset.pipeline)
     last = None
-    for frames in _batches(source, batch_size, timer):
+    frames_in = _prefetched(source, prefetch) if prefetch > 0 else source
+    for frames in _batches(frames_in, batch_size, timer):
         if data_mode == 'bottomup':
             preds = _bottomup_step(model, pipeline, [f.image for f in frames], timer)
         else:
@@ -208,6 +212,44 @@ def predict_source(model, source, data_mode: Optional[str] = None, score_thr: fl
                                   keypoints=kpts, keypoint_scores=kscores, scores=scores,
                                   track_ids=ids, best_score=best,
                                   image=frame.image if keep_image else None)
+
+
+def _prefetched(source, depth: int) -> Iterator:
+    """The frames of ``source``, decoded by a background thread up to ``depth`` frames ahead
+    (OpenCV's decoders release the GIL); an error of the reader is raised here, in order."""
+    import queue
+    import threading
+    items: 'queue.Queue' = queue.Queue(maxsize=depth)
+    done = object()
+    stop = threading.Event()
+
+    def read():
+        try:
+            for frame in source:
+                while not stop.is_set():
+                    try:
+                        items.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            items.put(e)
+        items.put(done)
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = items.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:  # the consumer stopped early or failed: let the reader end
+        stop.set()
 
 
 def _batches(source, batch_size: int, timer: StageTimer) -> Iterator[List]:
@@ -259,6 +301,8 @@ def _marked(model, marks: Dict[str, float]):
         lambda *_: marks.__setitem__('preprocessed', time.perf_counter()))
     head = getattr(model, 'head', None)
     forward = head.forward if head is not None else None
+    # an instance's own forward (the onnxruntime backend's) is put back, not deleted
+    own = head is not None and 'forward' in vars(head)
 
     def timed_forward(*args, **kwargs):
         out = forward(*args, **kwargs)
@@ -271,7 +315,9 @@ def _marked(model, marks: Dict[str, float]):
         yield
     finally:
         handle.remove()
-        if head is not None:
+        if own:
+            head.forward = forward
+        elif head is not None:
             del head.forward
 
 

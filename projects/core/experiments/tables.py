@@ -3,7 +3,7 @@ import csv
 import io
 import os
 import os.path as osp
-from typing import Dict, Hashable, List, Optional, Sequence, Tuple
+from typing import Dict, Hashable, List, NamedTuple, Optional, Sequence
 
 from .runs import mean_se
 
@@ -21,16 +21,26 @@ def mean_se_cell(values: Sequence[float], signed: bool = False, digits: int = 3,
     return f'{m:{sign}.{digits}f} +- {se:.{digits}f} ({tail})'
 
 
+class PairedStats(NamedTuple):
+    """``other - reference`` over the pairs (see :func:`paired_stats`)."""
+    mean: float  #: mean difference
+    se: float  #: its standard error (sample SD / sqrt(n); 0 for one pair)
+    n: int  #: number of pairs
+    wins: int  #: pairs with a positive difference
+    diffs: List[float]  #: the differences, in key order
+
+
 def paired_stats(reference: Dict[Hashable, float], other: Dict[Hashable, float]
-                 ) -> Optional[Tuple[float, float, int, int, List[float]]]:
-    """``other - reference`` paired by key (draw, seed): mean, SE, number of pairs, number of
-    positive differences, and the differences in key order; ``None`` without a pair."""
+                 ) -> Optional[PairedStats]:
+    """``other - reference`` paired by key (draw, seed): a :class:`PairedStats` (mean, SE,
+    number of pairs, number of positive differences, the differences in key order); ``None``
+    without a pair."""
     keys = sorted(set(reference) & set(other))
     if not keys:
         return None
     diffs = [other[k] - reference[k] for k in keys]
     m, se = mean_se(diffs)
-    return m, se, len(diffs), sum(d > 0 for d in diffs), diffs
+    return PairedStats(m, se, len(diffs), sum(d > 0 for d in diffs), diffs)
 
 
 def markdown_table(header: Sequence, rows: Sequence[Sequence]) -> str:

@@ -4,10 +4,11 @@ from typing import Optional, Tuple
 import numpy as np
 
 from mmpose.codecs.base import BaseKeypointCodec
-from mmpose.codecs.utils import gaussian_blur, generate_unbiased_gaussian_heatmaps
+from mmpose.codecs.utils import generate_unbiased_gaussian_heatmaps
 from mmpose.registry import KEYPOINT_CODECS
 
-from projects.core.evaluation.functional import compute_oks, keypoint_bbox_area
+from .utils import (candidate_instances, dark_taylor_step, group_candidates, heatmap_peaks,
+                    refine_to_peaks, rescore_with_heatmaps)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -270,9 +271,12 @@ class DirectPoseLabel(BaseKeypointCodec):
                     offsets=offsets.reshape(2 * k, h, w))
 
     # ------------------------------------------------------------------ decode
+    # The steps are functions of ``codecs/utils`` (grouping.py, heatmaps.py); the methods
+    # bind them to this codec's settings.
     def candidates(self, box_probs: np.ndarray,
                    offsets: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Candidate instances read at every location where ``max_k U_k > score_thr``.
+        """Candidate instances at every cell where ``max_k U_k > score_thr``
+        (:func:`~projects.semimultipose.codecs.utils.candidate_instances`).
 
         Args:
             box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(B) (or U).
@@ -281,22 +285,13 @@ class DirectPoseLabel(BaseKeypointCodec):
         Returns:
             tuple: keypoints ``(C, K, 2)`` in input pixels and confidences ``(C, K)``.
         """
-        k, h, w = box_probs.shape
-        offsets = offsets.reshape(k, 2, h, w)
-        loc = np.flatnonzero(box_probs.max(0) > self.score_thr)
-        if loc.size > self.max_candidates:
-            mean = box_probs.reshape(k, -1)[:, loc].mean(0)
-            loc = loc[np.argsort(-mean, kind='stable')[:self.max_candidates]]
-        iy, ix = np.divmod(loc, w)
-        d = offsets.reshape(k, 2, -1)[:, :, loc] * self.offset_scale  # (K, 2, C)
-        kpts = np.stack([d[:, 0] + ix, d[:, 1] + iy], axis=-1)  # (K, C, 2) heatmap coords
-        kpts = kpts.transpose(1, 0, 2) * self.stride
-        conf = box_probs.reshape(k, -1)[:, loc].T
-        return kpts.astype(np.float32), conf.astype(np.float32)
+        return candidate_instances(box_probs, offsets, self.score_thr, self.max_candidates,
+                                   self.offset_scale, self.stride)
 
     def group(self, kpts: np.ndarray, conf: np.ndarray) -> Tuple[np.ndarray, np.ndarray,
                                                                  np.ndarray]:
-        """Group candidate instances by OKS and pool each group (see the class docstring).
+        """Group candidate instances by OKS and pool each group (see the class docstring;
+        :func:`~projects.semimultipose.codecs.utils.group_candidates`).
 
         Args:
             kpts (np.ndarray): ``(C, K, 2)`` candidate keypoints in input pixels.
@@ -306,65 +301,13 @@ class DirectPoseLabel(BaseKeypointCodec):
             tuple: keypoints ``(N, K, 2)``, keypoint scores ``(N, K)``, instance scores ``(N,)``
             (``N = 0`` when no candidate reaches ``instance_thr``).
         """
-        k = conf.shape[1] if conf.ndim == 2 else 0
-        empty = (np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32),
-                 np.zeros((0,), np.float32))
-        if len(kpts) == 0:
-            return empty
-        score = conf.mean(1)
-        order = np.argsort(-score, kind='stable')
-        kpts, conf, score = kpts[order], conf[order], score[order]
-        alive = np.ones(len(kpts), dtype=bool)
-        out_k, out_s, out_i = [], [], []
-        for c in range(len(kpts)):
-            if not alive[c]:
-                continue
-            if self.instance_thr is not None and score[c] < self.instance_thr:
-                break  # scores are sorted: every later candidate is below the threshold too
-            ref = np.where((conf[c] > self.score_thr)[:, None], kpts[c], np.nan)
-            if np.isnan(ref).all():
-                ref = kpts[c].copy()
-            rest = np.flatnonzero(alive)
-            area = float(np.nan_to_num(keypoint_bbox_area(ref)[0]))
-            area = max(area, self.min_area)
-            oks = compute_oks(ref[None], kpts[rest], scale=area, stddev=self.nms_stddev)[0]
-            members = rest[oks > self.nms_thr]
-            if c not in members:
-                members = np.append(members, c)
-            alive[members] = False
-            wgt = conf[members]  # (G, K)
-            if self.pool_power != 1.0:
-                wgt = wgt.astype(np.float64) ** self.pool_power
-            norm = wgt.sum(0)
-            pooled = np.where(
-                norm[:, None] > 0,
-                (wgt[..., None] * kpts[members]).sum(0) / np.maximum(norm, 1e-12)[:, None],
-                kpts[c])
-            out_k.append(pooled)
-            out_s.append(conf[members].max(0))
-            out_i.append(score[c])
-            if len(out_k) >= self.max_instances:
-                break
-        if not out_k:
-            return empty
-        return (np.stack(out_k).astype(np.float32), np.stack(out_s).astype(np.float32),
-                np.asarray(out_i, dtype=np.float32))
+        return group_candidates(kpts, conf, self.score_thr, self.nms_thr, self.nms_stddev,
+                                self.min_area, self.max_instances, self.pool_power,
+                                self.instance_thr)
 
     def heatmap_peaks(self, heatmaps: np.ndarray) -> list:
-        """Local maxima of each B1 map with their sub-cell positions.
-
-        A peak is a cell whose value exceeds ``refine_thr`` and equals the maximum of its 3x3
-        neighbourhood (``scipy.ndimage.maximum_filter``; all cells of a plateau count). Its
-        position is the value-weighted centroid of that 3x3 neighbourhood (a soft-argmax over
-        the window), e.g. values 1.0 at column 7 and 0.5 at column 8 of one row give
-        ``x = (7 * 1.0 + 8 * 0.5) / 1.5 = 7.333`` cells.
-
-        With ``subcell='dark'`` the position is instead the peak cell moved by DARK's Taylor
-        step on the (``dark_kernel``-blurred) log map, ``-H^-1 grad`` (Zhang et al. 2020, eq. 4;
-        MMPose's ``refine_keypoints_dark``), which is exact for an unblurred sampled Gaussian
-        (a quadratic in the log domain) and close to it after the blur: e.g.
-        ``exp(-((x - 7.3)^2 + (y - 4.6)^2) / 2)`` peaks at cell (7, 5) and reads about
-        ``(7.3, 4.6)``.
+        """Local maxima of each B1 map above ``refine_thr`` with their sub-cell positions
+        (``subcell``; :func:`~projects.semimultipose.codecs.utils.heatmap_peaks`).
 
         Args:
             heatmaps (np.ndarray): ``(K, H1, W1)`` sigmoid(A) in [0, 1] (B1's grid).
@@ -373,31 +316,11 @@ class DirectPoseLabel(BaseKeypointCodec):
             list: per keypoint type, ``(P_k, 2)`` float32 peak positions ``(x, y)`` in B1
             cells.
         """
-        from scipy.ndimage import maximum_filter
-        heatmaps = np.asarray(heatmaps, dtype=np.float32)
-        k, h, w = heatmaps.shape
-        peak = (heatmaps == maximum_filter(heatmaps, size=(1, 3, 3), mode='constant',
-                                           cval=-np.inf)) & (heatmaps > self.refine_thr)
-        padded = np.pad(heatmaps, ((0, 0), (1, 1), (1, 1)))
-        d = np.arange(-1, 2, dtype=np.float32)
-        out = []
-        if self.subcell == 'dark':
-            kk, iy, ix = np.nonzero(peak)
-            xy = dark_taylor_step(heatmaps, kk, np.stack([ix, iy], axis=1), self.dark_kernel)
-            return [xy[kk == j] for j in range(k)]
-        for j in range(k):
-            iy, ix = np.nonzero(peak[j])
-            # (P, 3, 3) windows around each peak (padded map: index + 1 - 1 = index)
-            win = np.stack([padded[j, y:y + 3, x:x + 3] for y, x in zip(iy, ix)]) \
-                if len(iy) else np.zeros((0, 3, 3), np.float32)
-            norm = win.sum((1, 2))
-            cx = ix + (win.sum(1) * d).sum(1) / norm
-            cy = iy + (win.sum(2) * d).sum(1) / norm
-            out.append(np.stack([cx, cy], axis=1).astype(np.float32))
-        return out
+        return heatmap_peaks(heatmaps, self.refine_thr, self.subcell, self.dark_kernel)
 
     def refine(self, kpts: np.ndarray, heatmaps: np.ndarray) -> np.ndarray:
-        """Move each keypoint to the nearest B1 peak of its type within ``refine_radius``.
+        """Move each keypoint to the nearest B1 peak of its type within ``refine_radius``
+        (:func:`~projects.semimultipose.codecs.utils.refine_to_peaks`).
 
         Args:
             kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels (from :meth:`group`).
@@ -407,18 +330,10 @@ class DirectPoseLabel(BaseKeypointCodec):
             np.ndarray: ``(N, K, 2)`` keypoints in input pixels; a keypoint without a peak
             within the radius (in B1 cells) keeps its regressed position.
         """
-        out = np.array(kpts, dtype=np.float32, copy=True)
-        if self.refine_radius is None or len(out) == 0:
-            return out
-        cells = out / self.keypoint_stride
-        for j, peaks in enumerate(self.heatmap_peaks(heatmaps)):
-            if len(peaks) == 0:
-                continue
-            dist = np.linalg.norm(cells[:, j, None, :] - peaks[None], axis=-1)  # (N, P)
-            nearest = dist.argmin(1)
-            snap = dist[np.arange(len(out)), nearest] <= self.refine_radius
-            out[snap, j] = peaks[nearest[snap]] * self.keypoint_stride
-        return out
+        if self.refine_radius is None or len(kpts) == 0:
+            return np.array(kpts, dtype=np.float32, copy=True)
+        return refine_to_peaks(kpts, self.heatmap_peaks(heatmaps), self.refine_radius,
+                               self.keypoint_stride)
 
     def decode(self, box_probs: np.ndarray, offsets: np.ndarray,
                heatmaps: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
@@ -464,7 +379,8 @@ class DirectPoseLabel(BaseKeypointCodec):
 
     def rescore_with_heatmaps(self, kpts: np.ndarray, kscores: np.ndarray,
                               heatmaps: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Keypoint and instance scores from B1 (see "Heatmap rescoring" in the class doc).
+        """Keypoint and instance scores from B1 (see "Heatmap rescoring" in the class doc;
+        :func:`~projects.semimultipose.codecs.utils.rescore_with_heatmaps` with ``rescore``).
 
         Args:
             kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels.
@@ -476,64 +392,8 @@ class DirectPoseLabel(BaseKeypointCodec):
             tuple: keypoint scores ``(N, K)`` and instance scores ``(N,)`` (their mean), float32.
             A position outside the map reads the nearest border cell.
         """
-        from scipy.ndimage import map_coordinates
-        heatmaps = np.asarray(heatmaps, dtype=np.float32)
-        cells = np.asarray(kpts, dtype=np.float32) / self.keypoint_stride  # (N, K, 2) x, y
-        h = np.stack([
-            map_coordinates(heatmaps[j], [cells[:, j, 1], cells[:, j, 0]], order=1,
-                            mode='nearest') for j in range(heatmaps.shape[0])], axis=1)
-        h = np.clip(h, 0.0, 1.0)
-        if self.rescore == 'geometric':
-            h = np.sqrt(h * np.clip(kscores, 0.0, 1.0))
-        h = h.astype(np.float32)
-        return h, h.mean(1)
+        return rescore_with_heatmaps(kpts, kscores, heatmaps, self.keypoint_stride,
+                                     self.rescore)
 
 
-
-def dark_taylor_step(heatmaps: np.ndarray, kpt: np.ndarray, cells: np.ndarray,
-                     blur_kernel_size: int) -> np.ndarray:
-    """DARK's sub-pixel step for many peaks at once (Zhang et al. 2020, "Distribution-Aware
-    Coordinate Representation for Human Pose Estimation", eqs. 2-4).
-
-    The same computation as MMPose's ``refine_keypoints_dark`` (its Gaussian modulation
-    ``gaussian_blur``, the log with a 1e-10 floor, the same finite differences, the step
-    ``-H^-1 grad`` where the Hessian is invertible, and no step within 2 cells of the border),
-    vectorised over the peaks: MMPose's loops in Python over every (instance, keypoint) pair,
-    which cost about a sixth of a hive frame's decoding time at 100 peaks per type.
-
-    Args:
-        heatmaps (np.ndarray): ``(K, H, W)`` maps (not modified).
-        kpt (np.ndarray): ``(P,)`` int, the map of each peak.
-        cells (np.ndarray): ``(P, 2)`` int, the peak cells ``(x, y)``.
-        blur_kernel_size (int): odd kernel of the Gaussian modulation.
-
-    Returns:
-        np.ndarray: ``(P, 2)`` float32 sub-cell positions ``(x, y)`` in cells.
-    """
-    cells = np.asarray(cells).reshape(-1, 2)
-    out = cells.astype(np.float32)
-    if len(cells) == 0:
-        return out
-    _, h, w = heatmaps.shape
-    logh = gaussian_blur(np.array(heatmaps, dtype=np.float32, copy=True), blur_kernel_size)
-    np.maximum(logh, 1e-10, logh)
-    np.log(logh, logh)
-    x, y = cells[:, 0].astype(int), cells[:, 1].astype(int)
-    inside = (x > 1) & (x < w - 2) & (y > 1) & (y < h - 2)
-    k, x, y = np.asarray(kpt)[inside], x[inside], y[inside]
-
-    def at(dy, dx):
-        return logh[k, y + dy, x + dx]
-
-    dx = 0.5 * (at(0, 1) - at(0, -1))
-    dy = 0.5 * (at(1, 0) - at(-1, 0))
-    dxx = 0.25 * (at(0, 2) - 2 * at(0, 0) + at(0, -2))
-    dxy = 0.25 * (at(1, 1) - at(-1, 1) - at(1, -1) + at(-1, -1))
-    dyy = 0.25 * (at(2, 0) - 2 * at(0, 0) + at(-2, 0))
-    det = dxx * dyy - dxy ** 2
-    ok = det != 0
-    safe = np.where(ok, det, 1.0)
-    step = np.stack([-(dyy * dx - dxy * dy) / safe, -(-dxy * dx + dxx * dy) / safe], axis=1)
-    step[~ok] = 0.0
-    out[inside] += step.astype(np.float32)
-    return out
+__all__ = ['DirectPoseLabel', 'dark_taylor_step']

@@ -210,9 +210,9 @@ def paired_differences(final: Dict[Tuple[str, str, int], float], methods: Sequen
             ref = {d: v for (mm, ss, d), v in final.items() if mm == baseline and ss == s}
             oth = {d: v for (mm, ss, d), v in final.items() if mm == m and ss == s}
             st = paired_stats(ref, oth)
-            cells.append('-' if st is None else mean_se_cell(st[4], signed=True))
+            cells.append('-' if st is None else mean_se_cell(st.diffs, signed=True))
             if st is not None:
-                rows.append([m, s, str(st[2]), f'{st[0]:.6f}', f'{st[1]:.6f}'])
+                rows.append([m, s, str(st.n), f'{st.mean:.6f}', f'{st.se:.6f}'])
         table.append([LABELS.get(m, m)] + cells)
     header = [f'Method - {LABELS.get(baseline, baseline)}'] + [f'dAP-{s}' for s in splits]
     return markdown_table(header, table), rows
@@ -265,9 +265,9 @@ def paired_curve(curves: Dict[Tuple[str, str, int], List[Tuple[int, float]]],
                 if st is None:
                     continue
                 table.append([LABELS.get(m, m), s, t,
-                              mean_se_cell(st[4], signed=True, wins=st[3])])
-                rows.append([m, s, str(t), str(st[2]), str(st[3]), f'{st[0]:.6f}',
-                             f'{st[1]:.6f}'])
+                              mean_se_cell(st.diffs, signed=True, wins=st.wins)])
+                rows.append([m, s, str(t), str(st.n), str(st.wins), f'{st.mean:.6f}',
+                             f'{st.se:.6f}'])
     minus = (f'the same method in {reference_name}' if reference is not None
              else LABELS.get(baseline, baseline))
     header = [f'Method - {minus}', 'split', 'iteration', 'dAP, mean +- SE (draws above 0)']
@@ -300,7 +300,7 @@ def seed_noise(final: Dict[Tuple[str, str, int, int], float], methods: Sequence[
             table.append([LABELS.get(m, m), f'{s}-d{d}', len(seeds),
                           ', '.join(f'{v:.3f}' for v in vals),
                           f'{mu:.3f} +- {se * math.sqrt(len(vals)):.3f}',
-                          '-' if st is None else mean_se_cell(st[4], signed=True)])
+                          '-' if st is None else mean_se_cell(st.diffs, signed=True)])
     return markdown_table(['Method', 'split', 'seeds', 'AP per seed', 'mean +- SD',
                            'minus baseline, mean +- SE'], table)
 

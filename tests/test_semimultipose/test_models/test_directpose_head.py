@@ -89,7 +89,14 @@ def test_predict_decodes_in_input_pixels():
                                                     rel=1e-5)
     np.testing.assert_allclose(preds[0].bboxes[0], [10, 10, 20, 24], atol=1e-4)
     with pytest.raises(NotImplementedError):
-        head.predict((torch.zeros(1, 8, 12, 16),), samples, test_cfg=dict(flip_test=True))
+        head.predict((torch.zeros(1, 8, 12, 16),), samples, test_cfg=dict(multiscale_test=True))
+    # flip test: both passes give the same maps here, so the flipped pass's instance, mapped
+    # back (x -> 63 - x, types 1 and 2 swapped), sits at 63 - x with types swapped; its OKS to
+    # the first is below 0.5 (they are far apart), so the instance keeps its own keypoints
+    samples[0].set_metainfo(dict(flip_indices=[0, 2, 1]))
+    flipped = head.predict([(torch.zeros(1, 8, 12, 16),)] * 2, samples,
+                           test_cfg=dict(flip_test=True))
+    np.testing.assert_allclose(flipped[0].keypoints, preds[0].keypoints, atol=1e-4)
     # heatmap rescoring alone (no refinement) makes predict read B1: A's logits 0 everywhere
     # give sigmoid 0.5 at every keypoint, so the instance score is 0.5
     head.decoder = DirectPoseLabel(input_size=(64, 48), heatmap_size=(16, 12), rescore='heatmap')
@@ -151,3 +158,26 @@ def test_finer_b1_grid_by_pixel_shuffle():
     assert perfect['loss_kpt'] < shifted['loss_kpt']
     preds = head.predict(feats, samples[:1] * 2, test_cfg={})
     assert len(preds) == 2
+
+
+def test_fuse_flipped_by_hand():
+    """The flipped pass's instance, mapped back with flip_indices [0, 2, 1] on a 64-pixel-wide
+    input, averages into the first pass's instance weighted by keypoint scores; an unmatched
+    first-pass instance keeps its values, an unmatched flipped one adds nothing."""
+    from projects.semimultipose.codecs.utils import fuse_flipped
+    kpts = np.array([[[10, 10], [20, 14], [16, 24]], [[50, 40], [52, 44], [48, 44]]], np.float32)
+    kscores = np.array([[1.0, 0.5, 1.0], [0.9, 0.9, 0.9]], np.float32)
+    scores = np.array([1.0, 0.9], np.float32)
+    # flipped coordinates of [[12, 10], [22, 14], [16, 26]] with types 1 and 2 swapped, and a
+    # second flipped instance far from every first-pass one
+    fk = np.array([[[51, 10], [47, 26], [41, 14]], [[5, 5], [6, 6], [7, 7]]], np.float32)
+    fks = np.array([[1.0, 0.25, 1.0], [1.0, 1.0, 1.0]], np.float32)
+    fs = np.array([0.5, 0.8], np.float32)
+    k, ks, s = fuse_flipped((kpts, kscores, scores), (fk, fks, fs), [0, 2, 1], 64,
+                            nms_stddev=1.0, min_area=16.0)
+    # type 0: (10 + 12) / 2; type 1: (0.5 * 20 + 1 * 22) / 1.5; type 2: (24 + 0.25 * 26) / 1.25
+    np.testing.assert_allclose(k[0], [[11, 10], [21.333333, 14], [16, 24.4]], atol=1e-4)
+    np.testing.assert_allclose(ks[0], [1.0, 0.75, 0.625], atol=1e-6)
+    assert s[0] == pytest.approx(0.75)
+    np.testing.assert_array_equal(k[1], kpts[1])
+    assert s[1] == pytest.approx(0.9) and len(k) == 2

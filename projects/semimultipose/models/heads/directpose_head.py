@@ -201,35 +201,61 @@ class DirectPoseHead(BaseHead):
         """Further loss terms on labeled frames from the outputs ``(A, B, D)``; none here."""
         return {}
 
-    def predict(self, feats: Features, batch_data_samples: OptSampleList,
-                test_cfg: ConfigType = {}) -> Predictions:
-        """Decode instances per image, in model-input pixels.
-
-        Returns:
-            list[InstanceData] with ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
-            ``bbox_scores (N,)`` and ``bboxes (N, 4)`` (xyxy around the keypoints); and, with
-            ``test_cfg.output_heatmaps``, a list of PixelData with ``heatmaps`` sigmoid(A).
-
-        Raises:
-            NotImplementedError: for flip or multi-scale testing.
-        """
-        if test_cfg.get('flip_test', False) or test_cfg.get('multiscale_test', False):
-            raise NotImplementedError(f'{type(self).__name__} has no flip/multi-scale test')
-        if self.decoder is None:
-            raise RuntimeError(f'{type(self).__name__} needs a decoder (codec) to predict')
+    def _decode(self, feats: Features, keep_heatmaps: bool):
+        """Forward and decode a batch: ``[(keypoints, keypoint scores, scores)]`` per image
+        and sigmoid(A) (``None`` unless the decoder reads it or ``keep_heatmaps``)."""
         heatmaps, box_heatmaps, offsets = self.forward(feats)
         box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
         offsets = offsets.detach().cpu().numpy()
         # sigmoid(A) is computed once, only when the codec's optional heatmap refinement or
         # rescoring reads it or the caller asks for the heatmaps
         reads_b1 = getattr(self.decoder, 'reads_heatmaps', False)
-        b1 = torch.sigmoid(heatmaps).detach() \
-            if reads_b1 or test_cfg.get('output_heatmaps', False) else None
+        b1 = torch.sigmoid(heatmaps).detach() if reads_b1 or keep_heatmaps else None
         kpt_probs = b1.cpu().numpy() if reads_b1 else [None] * len(box_probs)
+        return [self.decoder.decode_with_scores(box_probs[i], offsets[i], kpt_probs[i])
+                for i in range(box_probs.shape[0])], b1
+
+    def predict(self, feats: Features, batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Decode instances per image, in model-input pixels.
+
+        With ``test_cfg.flip_test`` (MMPose's ``BottomupPoseEstimator`` then passes the
+        features of the input and of its horizontal flip), both passes are decoded and the
+        flipped pass's instances, mapped back with the samples' ``flip_indices``, are averaged
+        into the matching instances of the first
+        (:func:`~projects.semimultipose.codecs.utils.fuse_flipped`).
+
+        Returns:
+            list[InstanceData] with ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
+            ``bbox_scores (N,)`` and ``bboxes (N, 4)`` (xyxy around the keypoints); and, with
+            ``test_cfg.output_heatmaps``, a list of PixelData with ``heatmaps`` sigmoid(A) (of
+            the unflipped pass).
+
+        Raises:
+            NotImplementedError: for multi-scale testing.
+            RuntimeError: no decoder.
+            KeyError: flip testing without ``flip_indices`` in the samples' metainfo.
+        """
+        if test_cfg.get('multiscale_test', False):
+            raise NotImplementedError(f'{type(self).__name__} has no multi-scale test')
+        if self.decoder is None:
+            raise RuntimeError(f'{type(self).__name__} needs a decoder (codec) to predict')
+        flip = test_cfg.get('flip_test', False)
+        if flip:
+            feats, feats_flip = feats
+        decoded, b1 = self._decode(feats, test_cfg.get('output_heatmaps', False))
+        if flip:
+            if 'flip_indices' not in batch_data_samples[0].metainfo:
+                raise KeyError('flip_test needs flip_indices in the data samples (the '
+                               "dataset's flip pairs; PackPoseInputs' meta_keys)")
+            from ...codecs.utils import fuse_flipped
+            flipped, _ = self._decode(feats_flip, False)
+            decoded = [fuse_flipped(d, f, d_s.metainfo['flip_indices'],
+                                    self.decoder.input_size[0], self.decoder.nms_stddev,
+                                    self.decoder.min_area)
+                       for d, f, d_s in zip(decoded, flipped, batch_data_samples)]
         preds = []
-        for i in range(box_probs.shape[0]):
-            kpts, kscores, scores = self.decoder.decode_with_scores(box_probs[i], offsets[i],
-                                                                    kpt_probs[i])
+        for kpts, kscores, scores in decoded:
             bboxes = np.concatenate([kpts.min(1), kpts.max(1)], axis=1) if len(kpts) else \
                 np.zeros((0, 4), np.float32)
             preds.append(InstanceData(keypoints=kpts, keypoint_scores=kscores,

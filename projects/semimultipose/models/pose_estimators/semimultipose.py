@@ -28,9 +28,8 @@ class SemiMultiPoseEstimator(BottomupPoseEstimator):
     native layout on CPU) in every mode, training, validation, testing and prediction: on the
     first forward pass the 4-D parameters are moved to that format (in place: the optimizer's
     Parameter objects are kept) and every input batch is made channels-last. The values are
-    the same up to float rounding of a different convolution algorithm; on this project's 2-core
-    CPU the MobileNetV2 network ran 1.6-1.8 times faster per 640x384 input, whole 2560x1440
-    frames through ``inference_bottomup`` 1.13-1.25 times (README, issue 14).
+    the same up to float rounding of a different convolution algorithm; what it gains on a CPU
+    is measured in the speed page of the documentation.
     :class:`projects.core.engine.CPUAmpOptimWrapper`'s ``channels_last`` does the same for
     training only, for any model.
 
