@@ -7,10 +7,10 @@
         [--overwrite] [--cfg-options k=v ...]
 
 MMPose's demo scripts, for the animals of this project: argument parsing and writers around the
-library function ``projects.core.apis.predict_source``, which runs the model frame by frame
-through MMPose's inference API (``inference_bottomup`` for one-stage / bottom-up configs, and
-``inference_topdown`` on the whole frame for top-down ones, following the config's
-``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
+library function ``projects.core.apis.predict_source``, which runs the model the way MMPose's
+inference API does (``inference_bottomup``'s test pipeline and ``test_step`` for one-stage /
+bottom-up configs, ``inference_topdown`` on the whole frame for top-down ones, following the
+config's ``data_mode``); a video is decoded once, in frame order, one frame in memory at a time.
 ``--batch-size N`` runs N frames per forward pass (one-stage / bottom-up configs; N frames in
 memory); ``--timing`` prints the milliseconds per frame of each stage (read, resize, network,
 grouping, tracking, writing: :class:`projects.core.apis.StageTimer`). ``--backend onnxruntime``
