@@ -54,3 +54,29 @@ def parse_frames(spec: Optional[str]) -> Optional[List[int]]:
         return [int(p) for p in spec.split(',')]
     except ValueError:
         raise ValueError(f'frames {spec!r}: expected a:b[:step] or i,j,k (integers)') from None
+
+
+def checked_inputs(parser, args, out: str = 'out') -> List[str]:
+    """The files named on a tool's command line (every string argument that is an existing
+    file, except ``args.<out>``), after refusing ``args.<out>`` when it would replace one of
+    them, a link or an existing file without ``args.overwrite``
+    (:func:`projects.core.fileio.check_output`), before the tool does any work.
+
+    Returns:
+        list: the input files, to pass as ``sources`` to the writer.
+
+    Raises:
+        SystemExit: through ``parser.error``, naming the refused output and why.
+    """
+    import os.path as osp
+
+    from .fileio import UnsafeOutputError, check_output
+    inputs = [v for k, v in vars(args).items()
+              if k != out and isinstance(v, str) and osp.isfile(v)]
+    if getattr(args, out, None):
+        try:
+            check_output(getattr(args, out), None, inputs, None,
+                         getattr(args, 'overwrite', False))
+        except UnsafeOutputError as e:
+            parser.error(str(e))
+    return inputs

@@ -36,15 +36,8 @@ def main(argv=None):
     p.add_argument('--out', default=None, help='JSON file for the figures')
     p.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     args = p.parse_args(argv)
-    from projects.core.fileio import UnsafeOutputError, check_output
-    # the files named on the command line: --out is never one of them
-    inputs = [v for k, v in vars(args).items()
-              if k != 'out' and isinstance(v, str) and osp.isfile(v)]
-    if args.out:
-        try:  # refused before anything is measured
-            check_output(args.out, None, inputs, None, args.overwrite)
-        except UnsafeOutputError as e:
-            p.error(str(e))
+    from projects.core.cli import checked_inputs
+    inputs = checked_inputs(p, args)  # --out refused before anything is measured
     import cv2
     import torch
     from projects.infant3d.apis import InfantPoseChain

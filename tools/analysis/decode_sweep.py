@@ -134,8 +134,10 @@ def main(argv=None):
             raise ValueError('give at least one --grid KEY=V1,V2')
     except (ValueError, UnsafeOutputError) as e:
         parser.error(str(e))
-    rows = settings(grid, dict(base, flip_test=bool((cfg.model.get('test_cfg') or {}).get(
-        'flip_test', False))), args.product)
+    # the config's test-time settings, the reference of each row as the decoder's are
+    base_test_cfg = {k: bool((cfg.model.get('test_cfg') or {}).get(k, False))
+                     for k in TEST_CFG_KEYS}
+    rows = settings(grid, dict(base, **base_test_cfg), args.product)
 
     if args.split == 'val':
         cfg.test_dataloader = cfg.val_dataloader
@@ -169,7 +171,6 @@ def main(argv=None):
     runner.register_hook(keep, 'LOWEST')
     results, preds = [], []
     test_cfg = runner.model.test_cfg
-    base_test_cfg = {k: test_cfg.get(k, False) for k in TEST_CFG_KEYS}
     for row in rows:
         head.decoder = KEYPOINT_CODECS.build(
             dict(base, **{k: v for k, v in row.items() if k not in TEST_CFG_KEYS}))

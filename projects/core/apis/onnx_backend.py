@@ -17,14 +17,15 @@ from torch import nn
 
 
 class _Network(nn.Module):
-    """The part exported: ``head.forward(extract_feat(inputs))``."""
+    """The part exported: MMPose's ``model(inputs, mode='tensor')`` (its ``_forward``:
+    ``head.forward(extract_feat(inputs))``), as a tuple."""
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
         self.model = model
 
     def forward(self, inputs: torch.Tensor):
-        out = self.model.head.forward(self.model.extract_feat(inputs))
+        out = self.model(inputs, None, mode='tensor')
         return tuple(out) if isinstance(out, (tuple, list)) else (out, )
 
 
