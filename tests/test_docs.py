@@ -77,3 +77,21 @@ def test_commands_name_tools_options_and_configs_that_exist(page):
             if not osp.isfile(osp.join(ROOT, path)):
                 bad.append(f'{path}: no such config')
     assert not bad, f'{osp.relpath(page, ROOT)}: {bad}'
+
+
+def test_tools_page_is_built_from_the_tools():
+    """docs/tools.md is exactly what ``docs/collect_tools.py`` builds from the tools'
+    docstrings (so a tool's usage and its reference page cannot drift apart), and it lists
+    every tool, each under its method's heading."""
+    import runpy
+    collect = runpy.run_path(osp.join(ROOT, 'docs', 'collect_tools.py'))
+    text = collect['render'](ROOT)
+    assert open(osp.join(ROOT, 'docs', 'tools.md'), encoding='utf-8').read() == text, (
+        'run python docs/collect_tools.py')
+    tools = sorted(osp.relpath(p, ROOT) for p in glob.glob(osp.join(ROOT, 'tools', '**', '*.py'),
+                                                          recursive=True)
+                   if not osp.basename(p).startswith('_'))
+    assert sorted(re.findall(r'^### `(tools/\S+\.py)`$', text, re.M)) == tools
+    infant = text.index('## Analysis: infant 3D')
+    assert text.index('### `tools/analysis/infant3d/infant_report.py`') > infant
+    assert text.index('### `tools/analysis/score_slp.py`') < text.index('## Analysis: SemiMultiPose')

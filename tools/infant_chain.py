@@ -21,11 +21,7 @@ import os.path as osp
 import sys
 import warnings
 
-
-DEFAULTS = dict(
-    det='configs/infant3d/faster-rcnn_r50_fpn_1x_coco-person.py',
-    pose2d='configs/infant3d/td-hm_res50_mpii-ft_8xb32-40e_mini-rgbd-256x256.py',
-    lifter='configs/infant3d/image-pose-lift_tcn_3dhp-ft_8xb64-100e_mini-rgbd.py')
+from projects.infant3d.apis.chain import CHAIN_CONFIGS
 
 
 def parse_args(argv=None):
@@ -34,7 +30,7 @@ def parse_args(argv=None):
     p.add_argument('input', help='image, folder of images or video')
     p.add_argument('--out', required=True, help='output folder')
     for stage in ('det', 'pose2d', 'lifter'):
-        p.add_argument(f'--{stage}-config', default=DEFAULTS[stage])
+        p.add_argument(f'--{stage}-config', default=CHAIN_CONFIGS[stage])
         p.add_argument(f'--{stage}-checkpoint', default=None)
     p.add_argument('--random-weights', action='store_true',
                    help='stages without --STAGE-checkpoint get random weights (plumbing tests '

@@ -10,6 +10,9 @@ Called by ``tools/quickstart.sh`` (which first sets up the environment). Steps:
    shortens or lengthens it; training frames only);
 3. ``tools/test.py`` on the 30 held-out frames, with ``--show-dir`` images;
 4. ``<out>/results.json``: the metrics, the commands, the training time and peak memory.
+
+An earlier run's ``metrics.json`` or ``results.json`` in ``--out`` is refused before training
+unless ``--overwrite``.
 """
 import argparse
 import json
@@ -61,12 +64,19 @@ def main(argv=None):
     parser.add_argument('--out', default='outputs/quickstart')
     parser.add_argument('--config', default=CONFIG)
     parser.add_argument('--iters', type=int, help='override the number of training iterations')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace the results of an earlier run in --out')
     args = parser.parse_args(argv)
+    from projects.core.cli import check_outputs
+    out = osp.join(ROOT, args.out)
+    # an earlier run's results are refused before minutes of training, not after
+    check_outputs(parser, [osp.join(out, 'metrics.json'), osp.join(out, 'results.json')],
+                  [args.config], out, args.overwrite)
 
     py = sys.executable
     conv = [py, 'tools/dataset_converters/honeybee2coco.py', '--out', 'data/honeybee']
     if osp.isdir(args.data):
-        conv += ['--src', args.data]
+        conv += [args.data]
     else:
         print(f'{args.data} not found: downloading the published honeybee files')
         conv += ['--download', 'data/beepose_raw']
@@ -81,6 +91,7 @@ def main(argv=None):
     metrics_file = osp.join(args.out, 'metrics.json')
     test = [py, 'tools/test.py', args.config, ckpt, '--work-dir', work_dir,
             '--out', metrics_file, '--show-dir', osp.abspath(osp.join(ROOT, args.out, 'vis'))]
+    test += ['--overwrite'] if args.overwrite else []
     test_s, peak = run(test)
     metrics = json.load(open(osp.join(ROOT, metrics_file)))
     results = dict(config=args.config, checkpoint=ckpt, metrics=metrics,
@@ -90,9 +101,8 @@ def main(argv=None):
                    held_out='data/honeybee/annotations/honeybee_test.json (30 frames)',
                    prediction_images=osp.join(args.out, 'vis'))
     from projects.core.fileio import write_json
-    out = osp.join(ROOT, args.out)  # the quick start's own report, rewritten at each run
     write_json(results, osp.join(out, 'results.json'), [args.config, args.data], out,
-               overwrite=True, indent=2)
+               overwrite=args.overwrite, indent=2)
     print(json.dumps(results, indent=2))
     print(f"\nHeld-out OKS AP (dataset sigmas): {metrics.get('coco/AP', float('nan')):.3f}   "
           f"(SemiMultiPose's single-sigma OKS): {metrics.get('sleap/AP', float('nan')):.3f}")

@@ -1,6 +1,6 @@
 # A one-class infant detector: the COCO Faster R-CNN R50-FPN fine-tuned on MINI-RGBD boxes
 # (foreground mask + 5 px). Make the COCO files with
-#   python tools/dataset_converters/mini_rgbd2coco.py data/mini_rgbd data/mini_rgbd/annotations
+#   python tools/dataset_converters/mini_rgbd2coco.py data/mini_rgbd --out data/mini_rgbd/annotations
 # The classification layer (81 -> 2 outputs) does not match the checkpoint and starts fresh;
 # every other layer is loaded.
 _base_ = ['./faster-rcnn_r50_fpn_1x_coco-person.py']

@@ -80,3 +80,21 @@ def checked_inputs(parser, args, out: str = 'out') -> List[str]:
         except UnsafeOutputError as e:
             parser.error(str(e))
     return inputs
+
+
+def check_outputs(parser, paths: Sequence[str], sources: Sequence[str], root: str,
+                  overwrite: bool) -> None:
+    """Refuse, before a tool does any work, each of the files ``paths`` it is about to write
+    into the folder ``root`` when it is one of ``sources`` (the inputs), a link, outside
+    ``root``, or an existing file without ``overwrite``
+    (:func:`projects.core.fileio.check_output`).
+
+    Raises:
+        SystemExit: through ``parser.error``, naming the refused output and why.
+    """
+    from .fileio import UnsafeOutputError, check_output
+    for path in paths:
+        try:
+            check_output(path, None, sources, root, overwrite)
+        except UnsafeOutputError as e:
+            parser.error(str(e))

@@ -135,7 +135,7 @@ def test_report_writes_table1(tmp_path):
         json.dump(dict(mode=mode, overall={'PCKh@1.0': 0.9, 'PCKh@2.0': 0.95, 'AJPE': ajpe_v},
                        joints=['a', 'b'], per_joint={'AJPE': [ajpe_v, ajpe_v]}, num_frames=7),
                   open(tmp_path / f'r.{mode}.json', 'w'))
-    subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
+    subprocess.run([sys.executable, 'tools/analysis/infant3d/infant_report.py', '--out',
                     str(tmp_path / 'out'), '--paper', f'Ours 2D={tmp_path}/r.2d.json',
                     f'Ours 3D={tmp_path}/r.3d.json'], cwd=ROOT, check=True,
                    capture_output=True)
@@ -153,9 +153,25 @@ def test_report_writes_table1(tmp_path):
                                                                           '44.9']
     assert '| Ours 3D | 90.0 | 95.0 | 30.0 | mm | 7 | recentre |' in \
         open(tmp_path / 'out' / 'table1.md').read()
+    # the one-writer rule: an existing report of other content needs --overwrite, and an
+    # input is never written over, even with it
+    before = open(tmp_path / 'out' / 'table1.csv').read()
+    cmd = [sys.executable, 'tools/analysis/infant3d/infant_report.py', '--out',
+           str(tmp_path / 'out'), f'Ours 2D={tmp_path}/r.2d.json']
+    p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 2 and 'exists with other content' in p.stderr
+    assert open(tmp_path / 'out' / 'table1.csv').read() == before
+    subprocess.run(cmd + ['--overwrite'], cwd=ROOT, check=True, capture_output=True)
+    assert len(list(csv.reader(open(tmp_path / 'out' / 'table1.csv')))) == 2
+    (tmp_path / 'in').mkdir()
+    (tmp_path / 'in' / 'table1.csv').write_text(open(tmp_path / 'r.2d.json').read())
+    p = subprocess.run([sys.executable, 'tools/analysis/infant3d/infant_report.py', '--out',
+                        str(tmp_path / 'in'), f'x={tmp_path}/in/table1.csv', '--overwrite'],
+                       cwd=ROOT, capture_output=True, text=True)
+    assert p.returncode == 2 and 'it is the input file' in p.stderr
     bad = tmp_path / 'bad.json'
     bad.write_text('{}')
-    p = subprocess.run([sys.executable, 'tools/analysis/infant_report.py', '--out',
+    p = subprocess.run([sys.executable, 'tools/analysis/infant3d/infant_report.py', '--out',
                         str(tmp_path / 'o2'), f'x={bad}'], cwd=ROOT,
                        capture_output=True, text=True)
     assert p.returncode != 0 and 'not a PCKhAJPE result' in p.stderr

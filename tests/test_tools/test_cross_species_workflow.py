@@ -99,7 +99,7 @@ def test_macaque_to_human_workflow(tmp_path, shared_data):
         assert ('sweep/PCKh/head_top' in metrics) == (name != 'Baseline')
 
     # 4. the report
-    run([sys.executable, 'tools/analysis/transfer_report.py', '--out', str(tmp_path / 'report'),
+    run([sys.executable, 'tools/analysis/cross_species/transfer_report.py', '--out', str(tmp_path / 'report'),
          *[f'{k}={v}' for k, v in outs.items()]])
     rows = list(csv.reader(open(tmp_path / 'report' / 'table1.csv')))
     assert rows[0] == ['metric', 'Baseline', 'Benchmark', 'Transfer']

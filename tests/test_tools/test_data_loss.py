@@ -115,10 +115,10 @@ def test_tracking_eval_and_score_slp_never_replace_labels(tmp_path, shared_data)
     gt = tmp_path / 'GT.slp'
     shutil.copy(osp.join(shared_data, 'fly', 'clip.slp'), gt)
     before = digest(gt)
-    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), '--pred', str(gt),
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), str(gt),
              '--frames', '0:5', '--out', str(gt)], check=False)
     assert p.returncode == 2 and 'is the input file' in p.stderr and digest(gt) == before
-    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), '--pred', str(gt),
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', str(gt), str(gt),
              '--frames', '0:5', '--out', str(gt), '--overwrite'], check=False)
     assert p.returncode == 2 and digest(gt) == before
     # score_slp: metrics.json a link to a file elsewhere
@@ -146,11 +146,11 @@ def test_transfer_checkpoint_never_replaces_an_existing_file(tiny_model, tmp_pat
     before = digest(labels, ckpt, cfg)
     for out in (str(labels), ckpt, cfg):
         p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', ckpt, cfg,
-                 out], check=False)
+                 '--out', out], check=False)
         assert p.returncode == 2, p.stderr
     assert digest(labels, ckpt, cfg) == before
-    p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', ckpt, cfg, ckpt,
-             '--overwrite'], check=False)
+    p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', ckpt, cfg, '--out',
+             ckpt, '--overwrite'], check=False)
     assert p.returncode == 2 and 'is the input file' in p.stderr
     assert digest(labels, ckpt, cfg) == before
 
@@ -237,7 +237,7 @@ def test_truncated_and_empty_inputs_are_named(tiny_model, tmp_path):  # noqa: F8
 
 def _file_output_tools(cfg, ckpt, video, shared_data):
     """Each tool whose output is one file: ``(name, argv without --out, its input files)``;
-    the output goes to ``--out`` (the converter's third positional for transfer_checkpoint)."""
+    the output goes to ``--out``."""
     slp = osp.join(shared_data, 'fly', 'clip.slp')
     det = osp.join(ROOT, 'configs', 'infant3d', 'faster-rcnn_r50_fpn_1x_coco-person.py')
     py = sys.executable
@@ -245,14 +245,14 @@ def _file_output_tools(cfg, ckpt, video, shared_data):
         ('test', [py, 'tools/test.py', cfg, ckpt], [cfg, ckpt]),
         ('transfer_checkpoint', [py, 'tools/model_converters/transfer_checkpoint.py', ckpt,
                                  cfg], [ckpt, cfg]),
-        ('tracking_eval', [py, 'tools/analysis/tracking_eval.py', slp, '--pred', slp,
+        ('tracking_eval', [py, 'tools/analysis/tracking_eval.py', slp, slp,
                            '--frames', '0:3'], [slp]),
-        ('benchmark', [py, 'tools/analysis/benchmark.py', cfg, '--checkpoint', ckpt],
+        ('benchmark', [py, 'tools/analysis/semimultipose/benchmark.py', cfg, '--checkpoint', ckpt],
          [cfg, ckpt]),
-        ('benchmark_chain', [py, 'tools/analysis/benchmark_chain.py', '--frames', video,
+        ('benchmark_chain', [py, 'tools/analysis/infant3d/benchmark_chain.py', video,
                              '--det-config', det], [det]),
-        ('smoothing_effect', [py, 'tools/analysis/smoothing_effect.py', cfg, ckpt, '--slp',
-                              slp, '--video', video, '--frames', '0', '2'], [cfg, ckpt, slp]),
+        ('smoothing_effect', [py, 'tools/analysis/smoothing_effect.py', cfg, ckpt, slp, video,
+                              '--frames', '0', '2'], [cfg, ckpt, slp]),
     ]
 
 
@@ -269,8 +269,7 @@ def test_every_file_output_refuses_an_input_a_link_and_an_existing_file(
                               if t[0] == tool)
 
     def with_out(path):
-        return argv + [str(path)] if name == 'transfer_checkpoint' else argv + ['--out',
-                                                                                str(path)]
+        return argv + ['--out', str(path)]
 
     before = digest(*inputs)
     for path in inputs:
@@ -289,3 +288,62 @@ def test_every_file_output_refuses_an_input_a_link_and_an_existing_file(
     assert p.returncode != 0 and 'exists with other content' in p.stderr, p.stderr[-2000:]
     assert digest(*inputs) == before and target.read_text() == '{"keep": 1}'
     assert existing.read_text() == '{"earlier": 1}'
+
+
+def _folder_output_tools(shared_data):
+    """Each tool whose output is a folder: ``(name, argv without --out, its input files)``."""
+    py = sys.executable
+    fly = osp.join(shared_data, 'fly')
+    slp, mp4 = osp.join(fly, 'clip.slp'), osp.join(fly, 'clip.mp4')
+    mpii = osp.join(shared_data, 'mmpose_samples', 'mpii', 'test_mpii.json')
+    return [
+        ('honeybee2coco', [py, 'tools/dataset_converters/honeybee2coco.py',
+                           osp.join(shared_data, 'honeybee')],
+         [osp.join(shared_data, 'honeybee', 'annotations', 'train_bee_annotations2018.json')]),
+        ('sleap2coco', [py, 'tools/dataset_converters/sleap2coco.py', slp, '--video', mp4,
+                        '--frames', '0:30:10', '--split', 'sub'], [slp, mp4]),
+        ('video2frames', [py, 'tools/dataset_converters/video2frames.py', mp4, '--count', '2'],
+         [mp4]),
+        ('mpii_subset', [py, 'tools/dataset_converters/mpii_subset.py', mpii, '--num', '3'],
+         [mpii]),
+        ('slp2dlc', [py, 'tools/dataset_converters/slp2dlc.py', slp, '--frames', '0:30:10'],
+         [slp]),
+        ('score_slp', [py, 'tools/analysis/score_slp.py', slp, slp, '--frames', '0:3'], [slp]),
+    ]
+
+
+@pytest.mark.parametrize('tool', ['honeybee2coco', 'sleap2coco', 'video2frames', 'mpii_subset',
+                                  'slp2dlc', 'score_slp'])
+def test_every_folder_output_refuses_a_link_and_an_existing_file(tool, shared_data, tmp_path):
+    """The one-writer rule for the tools that write a folder, tool by tool: a first run into
+    an empty ``--out`` writes its files; a file it writes that is planted as a link (its
+    target elsewhere) is refused, and with ``--overwrite`` the link itself is replaced, never
+    its target; a file of the first run edited since is refused without ``--overwrite``. No
+    input, link target or edited file changes (hashed)."""
+    name, argv, inputs = next(t for t in _folder_output_tools(shared_data) if t[0] == tool)
+    before = digest(*inputs)
+    first = tmp_path / 'first'
+    run(argv + ['--out', str(first)])
+    written = sorted(p for p in first.rglob('*') if p.is_file())
+    assert written, f'{name} wrote nothing'
+    rel = written[0].relative_to(first)  # the first file the tool writes, in sorted order
+
+    linked = tmp_path / 'linked'
+    (linked / rel).parent.mkdir(parents=True)
+    target = tmp_path / 'elsewhere' / 'keep.bin'
+    target.parent.mkdir()
+    target.write_bytes(b'keep')
+    (linked / rel).symlink_to(target)
+    p = run(argv + ['--out', str(linked)], check=False)
+    assert p.returncode != 0 and 'is a link' in p.stderr, p.stderr[-2000:]
+    assert target.read_bytes() == b'keep'
+    run(argv + ['--out', str(linked), '--overwrite'])
+    assert target.read_bytes() == b'keep' and not osp.islink(linked / rel)
+    assert (linked / rel).read_bytes() == (first / rel).read_bytes()
+
+    edited = (first / rel).read_bytes() + b'\n'
+    (first / rel).write_bytes(edited)
+    p = run(argv + ['--out', str(first)], check=False)
+    assert p.returncode != 0 and 'exists with other content' in p.stderr, p.stderr[-2000:]
+    assert (first / rel).read_bytes() == edited
+    assert digest(*inputs) == before

@@ -40,7 +40,7 @@ def test_sleap2coco_frames_range(tmp_path, shared_data):
 
 
 def test_honeybee2coco_cli(tmp_path, shared_data):
-    out = run('tools/dataset_converters/honeybee2coco.py', '--src',
+    out = run('tools/dataset_converters/honeybee2coco.py',
               osp.join(shared_data, 'honeybee'), '--out', str(tmp_path), '--num-test', '20',
               '--seed', '3')
     assert 'train5-d4_unlabeled' in out
@@ -124,7 +124,7 @@ def test_errors_name_the_file(tmp_path):
                     str(tmp_path / 'f'), '--count', '2')
     assert 'empty.avi has no frames' in err
     err = run_fails('tools/dataset_converters/mini_rgbd2coco.py', str(tmp_path / 'nowhere'),
-                    str(tmp_path / 'out'))
+                    '--out', str(tmp_path / 'out'))
     assert 'MINI-RGBD folder' in err and 'nowhere does not exist' in err
     mpii = tmp_path / 'mpii_train.json'
     mpii.write_text('[{"image": "a.jpg", "joints": [[1, 2]')

@@ -1,4 +1,4 @@
-"""tools/analysis/decode_sweep.py: decoding settings of one checkpoint scored on val."""
+"""tools/analysis/semimultipose/decode_sweep.py: decoding settings of one checkpoint scored on val."""
 import json
 import os.path as osp
 import sys
@@ -8,7 +8,7 @@ import pytest
 from .test_train_test import run, tiny_data  # noqa: F401 (fixture)
 from .tiny_config import ROOT, write_tiny_config
 
-sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis'))
+sys.path.insert(0, osp.join(ROOT, 'tools', 'analysis', 'semimultipose'))
 import decode_sweep  # noqa: E402
 
 
@@ -37,7 +37,7 @@ def test_sweep_rows_equal_tools_test_on_val(tiny_data, tmp_path):  # noqa: F811
     run([sys.executable, 'tools/train.py', cfg, '--work-dir', str(work)])
     ckpt = str(work / 'iter_2.pth')
     out = tmp_path / 'sweep'
-    p = run([sys.executable, 'tools/analysis/decode_sweep.py', cfg, ckpt, '--grid',
+    p = run([sys.executable, 'tools/analysis/semimultipose/decode_sweep.py', cfg, ckpt, '--grid',
              'max_candidates=3,5000', '--grid', 'flip_test=False,True', '--out', str(out)])
     assert '(best)' in p.stdout
     rep = json.load(open(out / 'decode_sweep.json'))
@@ -59,6 +59,6 @@ def test_sweep_rows_equal_tools_test_on_val(tiny_data, tmp_path):  # noqa: F811
     best = rep['rows'][rep['best']]['metrics']['coco/AP']
     assert best == max(r['metrics']['coco/AP'] for r in rep['rows'])
     # outputs are refused before anything runs: existing files need --overwrite
-    p = run([sys.executable, 'tools/analysis/decode_sweep.py', cfg, ckpt, '--grid',
+    p = run([sys.executable, 'tools/analysis/semimultipose/decode_sweep.py', cfg, ckpt, '--grid',
              'max_candidates=3', '--out', str(out)], check=False)
     assert p.returncode == 2 and 'exists' in p.stderr

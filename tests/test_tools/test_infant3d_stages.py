@@ -90,7 +90,7 @@ def test_lifter_pretrain_on_3dhp_then_mini_rgbd(mini_rgbd, shared_data, tmp_path
     assert res['overall']['AJPE'] == pytest.approx(
         np.mean((err * vis).sum(0) / vis.sum(0)), rel=1e-6)
     out = tmp_path / 'table'
-    run([sys.executable, 'tools/analysis/infant_report.py', '--out', str(out),
+    run([sys.executable, 'tools/analysis/infant3d/infant_report.py', '--out', str(out),
          f'3D={tmp_path}/r3d.3d.json'])
     rows = list(csv.reader(open(out / 'table1.csv')))
     assert rows[1][0] == '3D' and rows[1][4] == 'mm'
@@ -99,7 +99,7 @@ def test_lifter_pretrain_on_3dhp_then_mini_rgbd(mini_rgbd, shared_data, tmp_path
 
 def test_infant_detector_on_mask_boxes(mini_rgbd, tmp_path):
     ann = tmp_path / 'ann'
-    run([sys.executable, 'tools/dataset_converters/mini_rgbd2coco.py', mini_rgbd, str(ann),
+    run([sys.executable, 'tools/dataset_converters/mini_rgbd2coco.py', mini_rgbd, '--out', str(ann),
          '--frame-step', '2'])
     coco = json.load(open(ann / 'mini_rgbd_train.json'))
     assert len(coco['images']) == 8 and coco['categories'][0]['name'] == 'infant'

@@ -204,12 +204,12 @@ def test_tracking_eval_matches_nodes_by_name(shared_data, tmp_path):
                    tracks=labels.tracks).save(str(path))
 
     write(tmp_path / 'reversed.slp', names[::-1])
-    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt, '--pred',
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt,
              str(tmp_path / 'reversed.slp'), '--frames', '0:20', '--max-dist', '5'])
     tracker = [line for line in p.stdout.splitlines() if line.startswith('tracker')][0]
     assert tracker.split()[1] == '1.000'  # IDF1
     write(tmp_path / 'renamed.slp', ['HEAD'] + names[1:])
-    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt, '--pred',
+    p = run([sys.executable, 'tools/analysis/tracking_eval.py', gt,
              str(tmp_path / 'renamed.slp'), '--frames', '0:20'], check=False)
     assert p.returncode == 2 and "lacks the nodes ['head']" in p.stderr
 
@@ -335,13 +335,13 @@ def test_onnxruntime_backend_matches_pytorch(tiny_model, tmp_path):
 
 
 def test_benchmark_video_runs_the_library_loop_in_process(tiny_model, shared_data, tmp_path):
-    """tools/analysis/benchmark.py on the real hive frames: the video figures come from
+    """tools/analysis/semimultipose/benchmark.py on the real hive frames: the video figures come from
     predict_source in the same process (batch 1 and 2, each stage timed), written through
     the one writer (an existing --out is refused without --overwrite)."""
     cfg, ckpt, _ = tiny_model
     out = tmp_path / 'bench.json'
-    cmd = [sys.executable, 'tools/analysis/benchmark.py', cfg, '--checkpoint', ckpt, '--src',
-           osp.join(shared_data, 'honeybee'), '--repeats', '1', '--train-iters', '1',
+    cmd = [sys.executable, 'tools/analysis/semimultipose/benchmark.py', cfg,
+           osp.join(shared_data, 'honeybee'), '--checkpoint', ckpt, '--repeats', '1', '--train-iters', '1',
            '--infer-frames', '2', '--video-frames', '3', '--video-batch', '2', '--threads', '1',
            '--out', str(out)]
     run(cmd)

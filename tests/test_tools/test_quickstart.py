@@ -13,8 +13,7 @@ def test_quickstart_runs_end_to_end(tmp_path, shared_data):
     p = subprocess.run(
         [sys.executable, 'tools/quickstart.py', '--data', osp.join(shared_data, 'honeybee'),
          '--out', str(out), '--iters', '2'],
-        cwd=ROOT, capture_output=True, text=True, timeout=900,
-        env=dict(os.environ, PYTHONPATH=ROOT))
+        cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr[-3000:]
     res = json.load(open(out / 'results.json'))
     assert res['checkpoint'].endswith('iter_2.pth')

@@ -12,7 +12,7 @@ from .tiny_config import ROOT
 def test_protocol_two_methods_one_draw(tmp_path, shared_data):
     honeybee.convert(osp.join(shared_data, 'honeybee'), osp.join(ROOT, 'data', 'honeybee'))
     out = tmp_path / 'protocol'
-    cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods', 'directpose',
+    cmd = [sys.executable, 'tools/analysis/semimultipose/semimultipose_protocol.py', '--methods', 'directpose',
            'semimultipose', '--sizes', 'train5', '--draws', '0', '--iters', '2',
            '--val-interval', '1', '--out', str(out)]
     p = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
@@ -35,7 +35,7 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
     out = tmp_path / 'finetune'
     pattern = ('configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-30min_'
                '{dataset}-{size}.py')
-    cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods', 'directpose',
+    cmd = [sys.executable, 'tools/analysis/semimultipose/semimultipose_protocol.py', '--methods', 'directpose',
            '--sizes', 'train5', '--draws', '1', '--config', pattern, '--init-config', pattern,
            '--init-iters', '1', '--iters', '1', '--finetune-lr', '1e-4', '--seeds', '0', '3',
            '--init-cfg-options', 'optim_wrapper.dtype=float32',
@@ -84,7 +84,7 @@ def test_protocol_fine_tune_design_with_seeds(tmp_path, shared_data):
     # a sensitivity check trains only the SemiMultiPose arm from the same starting network,
     # with its own beta and unlabeled frames per batch
     out2 = tmp_path / 'beta'
-    cmd = [sys.executable, 'tools/analysis/semimultipose_protocol.py', '--methods',
+    cmd = [sys.executable, 'tools/analysis/semimultipose/semimultipose_protocol.py', '--methods',
            'semimultipose', '--sizes', 'train5', '--draws', '1', '--config', pattern, '--init',
            str(out / 'init' / '{split}' / 'iter_1.pth'), '--iters', '1', '--finetune-lr', '1e-4',
            '--beta', '0.5', '--unlabeled-batch', '2', '--cfg-options',

@@ -1,4 +1,4 @@
-"""Every tool follows one command-line convention (README, "Tool conventions")."""
+"""Every tool follows one command-line convention (docs/train_test.md, "Tool conventions")."""
 import ast
 import glob
 import os.path as osp
@@ -103,9 +103,12 @@ def test_usage_keeps_its_line_continuations(path):
 @pytest.mark.parametrize('path', TOOLS, ids=lambda p: osp.relpath(p, ROOT))
 def test_tools_import_the_installed_package(path):
     """Tools import ``projects`` as installed (``pip install -e .``, tools/setup_env.sh), never
-    by editing ``sys.path``."""
+    by editing ``sys.path``, and never import another tool (``tools`` is not a package: such an
+    import works only with the repository on ``PYTHONPATH``, as the test runners set it, and
+    fails for a user who runs ``python tools/...``)."""
     src = open(path).read()
     assert not re.search(r'sys\.path\.(insert|append)', src), osp.relpath(path, ROOT)
+    assert not re.search(r'^\s*(from|import) tools\b', src, re.M), osp.relpath(path, ROOT)
 
 
 def test_nothing_a_user_reads_names_an_issue_or_a_machine_path():
@@ -119,3 +122,76 @@ def test_nothing_a_user_reads_names_an_issue_or_a_machine_path():
     found = [f'{osp.relpath(p, ROOT)}: {m.group(0)}' for p in files
              for m in [bad.search(open(p, encoding='utf-8').read())] if m]
     assert not found, found
+
+
+class _Parsed(Exception):
+    """Raised instead of parsing, carrying the tool's parser."""
+
+
+def tool_parser(path, monkeypatch):
+    """The ``argparse.ArgumentParser`` a tool builds: the tool is run as ``__main__`` with no
+    arguments and stopped where it would parse them."""
+    import argparse
+    import runpy
+    import sys
+
+    def stop(self, *a, **k):
+        raise _Parsed(self)
+    monkeypatch.setattr(argparse.ArgumentParser, 'parse_args', stop)
+    monkeypatch.setattr(argparse.ArgumentParser, 'parse_known_args', stop)
+    monkeypatch.setattr(sys, 'argv', [path])
+    try:
+        runpy.run_path(path, run_name='__main__')
+    except _Parsed as e:
+        return e.args[0]
+    raise AssertionError(f'{path}: no argparse parser built')
+
+
+# options that name what a tool reads: the convention makes them positional
+INPUT_OPTIONS = {'src', 'source', 'input', 'inputs', 'pred', 'predictions', 'gt', 'slp',
+                 'labels', 'video', 'videos', 'images', 'frames_dir', 'ann', 'ann_file'}
+# options that name what a tool writes: only --out
+OUTPUT_WORDS = re.compile(r'^(out|output|outdir|out_dir|out_file|save_to|json|dest)(_|$)')
+# tools whose --out is a resumable study folder (runs are kept and resumed, reports rebuilt):
+# no --overwrite, by design
+STUDY_FOLDERS = {'learning_curve.py', 'semimultipose_protocol.py'}
+# secondary inputs named by an option, with the reason
+NAMED_INPUTS = {
+    ('new_project.py', 'video'): 'RECORDED=NOW pairs that relink labels to moved videos',
+    ('new_project.py', 'images'): "the image folder of a COCO labels file, when not beside it",
+    ('sleap2coco.py', 'video'): 'the video, when not where the .slp recorded it',
+    ('quickstart.py', 'data'): 'a demo whose every argument has a default',
+}
+
+
+@pytest.mark.parametrize('path', TOOLS, ids=lambda p: osp.relpath(p, ROOT))
+def test_parser_follows_the_convention(path, monkeypatch):
+    """Read from each tool's own ``argparse`` parser: positional arguments are inputs (none is
+    named like an output); an output is only ever ``--out``; an input is never an option
+    (``--src``, ``--pred``, ``--slp``, ...; the listed exceptions say why); a tool with
+    ``--out`` also has ``--overwrite`` (except resumable study folders)."""
+    tree = ast.parse(open(path).read())
+    if not parser_flags(tree):
+        pytest.skip('no command line')
+    name = osp.basename(path)
+    parser = tool_parser(path, monkeypatch)
+    positional = [a.dest for a in parser._actions if not a.option_strings]
+    options = {a.dest: a.option_strings for a in parser._actions if a.option_strings}
+    assert not [d for d in positional if OUTPUT_WORDS.match(d)], (name, positional)
+    outputs = [d for d in options if OUTPUT_WORDS.match(d)]
+    assert all(options[d] == ['--out'] for d in outputs), (name, outputs)
+    named = [d for d in options if d in INPUT_OPTIONS or d == 'data']
+    assert all((name, d) in NAMED_INPUTS for d in named), (name, named)
+    if 'out' in options and name not in STUDY_FOLDERS:
+        assert 'overwrite' in options, f'{name}: --out without --overwrite'
+
+
+def test_parser_reader_by_hand(tmp_path, monkeypatch):
+    """The reader sees the parser a script builds, also one built inside ``main()``."""
+    tool = tmp_path / 'tool.py'
+    tool.write_text('import argparse\n\ndef main():\n    p = argparse.ArgumentParser()\n'
+                    "    p.add_argument('labels')\n    p.add_argument('--out')\n"
+                    '    p.parse_args()\n    raise SystemExit(3)\n\n'
+                    "if __name__ == '__main__':\n    main()\n")
+    parser = tool_parser(str(tool), monkeypatch)
+    assert [a.dest for a in parser._actions] == ['help', 'labels', 'out']

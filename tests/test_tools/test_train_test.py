@@ -25,7 +25,9 @@ def tiny_data(honeybee_coco, tmp_path_factory):
 
 
 def run(args, env=None, check=True):
-    e = dict(os.environ, PYTHONPATH=ROOT, OMP_NUM_THREADS='1')
+    """Run a tool as a user does, from the repository root, with the installed package (no
+    ``PYTHONPATH``: a tool that needs one fails here as it would for a user)."""
+    e = dict(os.environ, OMP_NUM_THREADS='1')
     e.update(env or {})
     p = subprocess.run(args, cwd=ROOT, env=e, capture_output=True, text=True, timeout=900)
     if check and p.returncode != 0:

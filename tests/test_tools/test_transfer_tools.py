@@ -57,7 +57,7 @@ model['backbone']['frozen_stages'] = 1  # the tiny model's backbone, stem + stag
 
     # offline: the conversion tool gives the same copied channels and backbone
     run([sys.executable, 'tools/model_converters/transfer_checkpoint.py', str(tmp_path / 'fly.pth'),
-         str(cfg), str(tmp_path / 'bee_from_fly.pth'), '--mode', 'copy_mapped', '--mapping',
+         str(cfg), '--out', str(tmp_path / 'bee_from_fly.pth'), '--mode', 'copy_mapped', '--mapping',
          'fly_to_honeybee'])
     off = torch.load(tmp_path / 'bee_from_fly.pth', map_location='cpu')
     assert off['meta']['transfer']['mode'] == 'copy_mapped'
@@ -67,7 +67,7 @@ model['backbone']['frozen_stages'] = 1  # the tiny model's backbone, stem + stag
     assert torch.equal(off['state_dict']['backbone.conv1.conv.weight'],
                        src['backbone.conv1.conv.weight'])
     p = run([sys.executable, 'tools/model_converters/transfer_checkpoint.py',
-             str(tmp_path / 'fly.pth'), str(cfg), str(tmp_path / 'fly.pth')], check=False)
+             str(tmp_path / 'fly.pth'), str(cfg), '--out', str(tmp_path / 'fly.pth')], check=False)
     assert p.returncode != 0 and 'it is the input file' in p.stderr
 
 
@@ -85,7 +85,7 @@ custom_hooks = [dict(type='TransferInitHook', checkpoint={str(tmp_path / 'fly.pt
 ''')
     pool = osp.join(tiny_data, 'annotations', 'tiny.json')
     out = tmp_path / 'lc'
-    cmd = [sys.executable, 'tools/analysis/learning_curve.py', '--out', str(out),
+    cmd = [sys.executable, 'tools/analysis/cross_species/learning_curve.py', '--out', str(out),
            f'scratch={scratch}', f'fly-transfer={transfer}',
            '--pool', pool, '--sizes', '2', '--seeds', '0', '1', '--metric', 'sleap/AP']
     run(cmd)
@@ -114,7 +114,7 @@ def test_learning_curve_draws_from_mmpose_mpii_pool(tmp_path, shared_data):
     import json
     import random
     spec = importlib.util.spec_from_file_location(
-        'learning_curve', osp.join(ROOT, 'tools', 'analysis', 'learning_curve.py'))
+        'learning_curve', osp.join(ROOT, 'tools', 'analysis', 'cross_species', 'learning_curve.py'))
     lc = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lc)
     src = osp.join(shared_data, 'mmpose_samples', 'mpii', 'test_mpii.json')

@@ -2,8 +2,8 @@ r"""Jitter and error of a model's keypoint tracks before and after temporal smoo
 video with SLEAP ground truth for every frame (here: the two-fly clip in ../shared/data/fly).
 
     python tools/analysis/smoothing_effect.py CONFIG CHECKPOINT \
-        --slp ../shared/data/fly/clip.slp --video ../shared/data/fly/clip.mp4 \
-        --frames 1200 1300 --windows 5 9 15 --out outputs/smoothing_fly.json
+        ../shared/data/fly/clip.slp ../shared/data/fly/clip.mp4 --frames 1200 1300 \
+        --windows 5 9 15 --out outputs/smoothing_fly.json
 
 Runs the bottom-up model on every frame of the range, follows each ground-truth animal (SLEAP
 track) through the predicted instance nearest to it (mean distance over its labeled nodes),
@@ -23,8 +23,8 @@ def main(argv=None):
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('config')
     p.add_argument('checkpoint')
-    p.add_argument('--slp', required=True)
-    p.add_argument('--video', required=True)
+    p.add_argument('slp', help='SLEAP labels with tracks: the ground truth')
+    p.add_argument('video', help='the video the labels were made on')
     p.add_argument('--frames', type=int, nargs=2, required=True, metavar=('START', 'STOP'))
     p.add_argument('--windows', type=int, nargs='+', default=[5, 9, 15])
     p.add_argument('--polyorder', type=int, default=2)

@@ -1,15 +1,15 @@
 """Identity tracking scored against ground-truth tracks: IDF1, MOTA and identity switches.
 
-    python tools/analysis/tracking_eval.py GT_SLP [--pred PRED_SLP] [--frames a:b[:step]]
+    python tools/analysis/tracking_eval.py GT_SLP [PRED_SLP] [--frames a:b[:step]]
         [--noise 5] [--drop 0.1] [--draws 5] [--track-distance 50] [--track-memory 15]
         [--max-dist 50] [--out result.json] [--overwrite]
 
 ``GT_SLP`` is a SLEAP file whose instances carry track identities (e.g. the fly clip
 ``../shared/data/fly/clip.slp``: two flies, 1500 frames). Two kinds of hypotheses:
 
-* ``--pred PRED_SLP``: the tracks of a prediction file (``tools/predict.py ... --track
+* ``PRED_SLP``: the tracks of a prediction file (``tools/predict.py ... --track
   --save slp``), and the same instances with per-frame ids (no tracking) as the baseline;
-* without ``--pred``: the tracker alone, on detections simulated from the ground truth: every
+* without ``PRED_SLP``: the tracker alone, on detections simulated from the ground truth: every
   keypoint moved by Gaussian noise of ``--noise`` pixels (per coordinate), each instance
   missed with probability ``--drop``, the instances of a frame listed in random order, over
   ``--draws`` seeded draws. The tracker (``projects.core.apis.KeypointTracker``, norfair) is
@@ -135,7 +135,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('gt', help='SLEAP file with ground-truth tracks')
-    parser.add_argument('--pred', help='SLEAP file of tracked predictions (tools/predict.py)')
+    parser.add_argument('pred', nargs='?',
+                        help='SLEAP file of tracked predictions (tools/predict.py)')
     parser.add_argument('--frames', help='frames to score: a:b[:step] or i,j,k (default all)')
     parser.add_argument('--noise', type=float, default=5.0,
                         help='keypoint noise of simulated detections, pixels')

@@ -1,9 +1,10 @@
-"""Honeybee frames (piperod/beepose) to clean COCO keypoint JSONs with SemiMultiPose's splits.
+r"""Honeybee frames (piperod/beepose) to clean COCO keypoint JSONs with SemiMultiPose's splits.
 
-    python tools/dataset_converters/honeybee2coco.py --src ../shared/data/honeybee --out data/honeybee
+    python tools/dataset_converters/honeybee2coco.py ../shared/data/honeybee --out data/honeybee \
+        [--num-test 30] [--num-val 15] [--seed 0] [--overwrite]
     python tools/dataset_converters/honeybee2coco.py --download data/beepose_raw --out data/honeybee
 
-Without --src, the published files are downloaded from github.com/piperod/beepose at the pinned
+Without SRC, the published files are downloaded from github.com/piperod/beepose at the pinned
 commit and checked against the recorded sha256 list before conversion.
 """
 import argparse
@@ -16,9 +17,10 @@ from projects.core.datasets.converters import honeybee  # noqa: E402
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--src', help='folder with annotations/ and train/ as published')
+    parser.add_argument('src', nargs='?',
+                        help='folder with annotations/ and train/ as published')
     parser.add_argument('--download', metavar='DIR',
-                        help='download the published files into DIR (used when --src is absent)')
+                        help='download the published files into DIR (used without SRC)')
     parser.add_argument('--url', default=honeybee.BEEPOSE_URL, help='base URL to download from')
     parser.add_argument('--out', required=True, help='output folder (annotations/, images/)')
     parser.add_argument('--num-test', type=int, default=30, help='held-out labeled frames')
@@ -32,7 +34,7 @@ def main(argv=None):
     src = args.src
     if src is None:
         if args.download is None:
-            parser.error('give --src or --download')
+            parser.error('give SRC (the published folder) or --download DIR')
         src = honeybee.download(args.download, url=args.url)
     written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
                                overwrite=args.overwrite, num_val=args.num_val)

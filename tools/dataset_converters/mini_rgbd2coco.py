@@ -1,6 +1,7 @@
-"""MINI-RGBD -> COCO files for MMDetection (the infant detector) and COCO-style tools.
+r"""MINI-RGBD -> COCO files for MMDetection (the infant detector) and COCO-style tools.
 
-    python tools/dataset_converters/mini_rgbd2coco.py data/mini_rgbd data/mini_rgbd/annotations
+    python tools/dataset_converters/mini_rgbd2coco.py data/mini_rgbd --out data/mini_rgbd/annotations \
+        [--splits train val test] [--frame-step 1] [--overwrite]
 
 Writes mini_rgbd_{train,val,test}.json (the paper's split: sequences 1-8, 9-10, 11-12): one
 image per frame (``file_name`` relative to the MINI-RGBD root, 640 x 480), one annotation
@@ -17,7 +18,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('root', help='MINI-RGBD folder holding 01 ... 12')
-    p.add_argument('out_dir')
+    p.add_argument('--out', required=True, help='output folder for mini_rgbd_{split}.json')
     p.add_argument('--splits', nargs='+', default=['train', 'val', 'test'])
     p.add_argument('--frame-step', type=int, default=1)
     p.add_argument('--overwrite', action='store_true',
@@ -25,11 +26,11 @@ def main(argv=None):
     args = p.parse_args(argv)
     from projects.infant3d.datasets.converters import mini_rgbd_to_coco
     from projects.core.fileio import write_json
-    os.makedirs(args.out_dir, exist_ok=True)
+    os.makedirs(args.out, exist_ok=True)
     for split in args.splits:
         coco = mini_rgbd_to_coco(args.root, split, args.frame_step)
-        out = osp.join(args.out_dir, f'mini_rgbd_{split}.json')
-        write_json(coco, out, root=args.out_dir, overwrite=args.overwrite)
+        out = osp.join(args.out, f'mini_rgbd_{split}.json')
+        write_json(coco, out, root=args.out, overwrite=args.overwrite)
         print(f'{split}: {len(coco["images"])} frames -> {out}')
 
 

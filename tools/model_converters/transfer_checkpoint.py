@@ -1,6 +1,6 @@
 r"""Offline transfer: a checkpoint trained on one keypoint definition, re-shaped for a config.
 
-    python tools/model_converters/transfer_checkpoint.py SOURCE.pth TARGET_CONFIG OUT.pth \
+    python tools/model_converters/transfer_checkpoint.py SOURCE.pth TARGET_CONFIG --out OUT.pth \
         [--mode reinit_head|reinit_final|copy_mapped] [--mapping fly_to_honeybee] [--overwrite]
 
 The target model is built from TARGET_CONFIG and initialised as training would (without
@@ -23,7 +23,7 @@ def main(argv=None):
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('source', help='source checkpoint')
     parser.add_argument('config', help='config of the target model')
-    parser.add_argument('out', help='output checkpoint')
+    parser.add_argument('--out', required=True, help='output checkpoint')
     parser.add_argument('--mode', default='reinit_head',
                         choices=['reinit_head', 'reinit_final', 'copy_mapped'])
     parser.add_argument('--mapping', help='keypoint mapping name (projects.core.keypoints)')

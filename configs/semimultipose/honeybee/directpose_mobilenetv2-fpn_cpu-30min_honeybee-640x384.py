@@ -10,4 +10,4 @@ _base_ = ['./semimultipose_mobilenetv2-fpn_cpu-30min_honeybee-640x384.py']
 train_dataloader = dict(_base_.labeled_only_loader, _delete_=True, batch_size=4,
                         dataset=_base_.labeled_dataset)
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.0, beta=0.0, fl_start=None,
-                     fu_start=None)]
+                     fu_start=None), _base_.score_threshold_hook]

@@ -1,6 +1,6 @@
 # DirectPose at the CPU budget (alpha = beta = 0: eq. 7 only), labeled frames only. This is the
 # README's quick-start model, trained with 4 labeled frames per batch; the protocol tool
-# (tools/analysis/semimultipose_protocol.py) trains all three methods with 2 labeled frames.
+# (tools/analysis/semimultipose/semimultipose_protocol.py) trains all three methods with 2 labeled frames.
 _base_ = ['./semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py']
 
 # labeled frames only: the base's loader settings for one stream

@@ -29,7 +29,7 @@
 #     (fusion_shape='gaussian', drawn within 3 sigma like MMPose's unbiased Gaussian heatmaps),
 #     under the same cross-entropy as L_a (gamma 0: its optimum is the soft target itself).
 # The schedule of the fusion terms is the demo's scaled to 2400 iterations (L_fl from 2/15,
-# L_fu from 5/15); tools/analysis/semimultipose_protocol.py --init-config sets its own.
+# L_fu from 5/15); tools/analysis/semimultipose/semimultipose_protocol.py --init-config sets its own.
 # The values of the codec, loss, fusion-target and rotation changes live in
 # `configs/_base_/semimultipose_cpu_recipe.py`, which the fly recipe shares.
 _base_ = ['./semimultipose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py',
@@ -40,8 +40,14 @@ codec = dict(_base_.codec, **_base_.recipe_codec_options)
 # the network in channels-last memory format in every mode (also testing and prediction:
 # 1.1-1.25 times more full frames per second on the 2-core CPU measured; same predictions)
 model = dict(channels_last=True, head=dict(decoder=codec, **_base_.recipe_head_options))
+# the instance-score threshold of best detection F1 on the val frames (KeypointPixelError's
+# px/score_thr) is kept in every checkpoint saved after a validation (ScoreThresholdHook):
+# tools/predict.py's default --score-thr
+score_threshold_hook = dict(type='ScoreThresholdHook')
 custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=320,
-                     fu_start=800)]
+                     fu_start=800), score_threshold_hook]
+val_evaluator = _base_.val_evaluator + [
+    dict(type='KeypointPixelError', prefix='px', ann_file=_base_.data_root + _base_.val_ann)]
 # validation every 400 iterations (15 frames, a few seconds each time): save_best keeps the
 # checkpoint with the best val coco/AP
 train_cfg = dict(max_iters=max_iters, val_interval=400)

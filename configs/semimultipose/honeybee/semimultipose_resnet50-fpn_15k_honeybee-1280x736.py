@@ -9,7 +9,7 @@
 #   --cfg-options train_dataloader.dataset.datasets.0.ann_file=annotations/honeybee_train5-d0.json
 #                 train_dataloader.dataset.datasets.1.ann_file=annotations/honeybee_train5-d0_unlabeled.json
 # (the labeled-only configs: train_dataloader.dataset.ann_file=...), as
-# tools/analysis/semimultipose_protocol.py does.
+# tools/analysis/semimultipose/semimultipose_protocol.py does.
 _base_ = ['../../_base_/schedules/sgd_15k.py']
 
 # one-stage (bottom-up) model: MMPose's inference API and tools/predict.py read this

@@ -51,21 +51,25 @@ def markdown_table(header: Sequence, rows: Sequence[Sequence]) -> str:
 
 
 def write_table(out_dir: str, name: str, header: Sequence[str], rows: Sequence[Sequence],
-                csv_rows: Optional[Sequence[Sequence]] = None, note: str = '') -> Dict[str, str]:
+                csv_rows: Optional[Sequence[Sequence]] = None, note: str = '',
+                sources: Sequence[str] = (), overwrite: bool = True) -> Dict[str, str]:
     """Write ``<out_dir>/<name>.md`` (``note``, then a Markdown table of ``header`` and ``rows``)
     and ``<out_dir>/<name>.csv`` (``csv_rows``, default the same table). Returns both paths.
 
-    A study's report is rewritten at each run: both files are replaced atomically through
-    :mod:`projects.core.fileio`, never through a link nor outside ``out_dir``.
+    A study's report is rewritten at each run (``overwrite=True``, the default): both files are
+    replaced atomically through :mod:`projects.core.fileio`, never through a link, over one of
+    ``sources`` (the files the table was computed from) nor outside ``out_dir``. With
+    ``overwrite=False`` an existing file of other content is refused
+    (:class:`~projects.core.fileio.UnsafeOutputError`).
     """
     from ..fileio import write_text
     os.makedirs(out_dir, exist_ok=True)
     md = osp.join(out_dir, f'{name}.md')
     text = (note.rstrip('\n') + '\n\n' if note else '') + markdown_table(header, rows)
-    write_text(text, md, root=out_dir, overwrite=True)
+    write_text(text, md, sources, root=out_dir, overwrite=overwrite)
     path = osp.join(out_dir, f'{name}.csv')
     buf = io.StringIO(newline='')
     csv.writer(buf).writerows(csv_rows if csv_rows is not None else [list(header)] +
                               [list(r) for r in rows])
-    write_text(buf.getvalue(), path, root=out_dir, overwrite=True)
+    write_text(buf.getvalue(), path, sources, root=out_dir, overwrite=overwrite)
     return dict(markdown=md, csv=path)

@@ -42,6 +42,14 @@ class FramePose:
                     time=dict(self.time))
 
 
+#: The configs of the chain's three stages, relative to the repository root (the tools run
+#: from it, as MMPose's do): the Ellershaw et al. (2020) chain as PoseBridge ships it.
+CHAIN_CONFIGS = dict(
+    det='configs/infant3d/faster-rcnn_r50_fpn_1x_coco-person.py',
+    pose2d='configs/infant3d/td-hm_res50_mpii-ft_8xb32-40e_mini-rgbd-256x256.py',
+    lifter='configs/infant3d/image-pose-lift_tcn_3dhp-ft_8xb64-100e_mini-rgbd.py')
+
+
 class InfantPoseChain:
     """Detector (MMDetection), top-down 2D model and pose lifter (MMPose), run frame by frame.
 

@@ -1,9 +1,11 @@
 """Table 1 of Ellershaw et al. (2020) from PCKhAJPE result files."""
 import csv
+import io
 import os.path as osp
 from typing import List, Sequence, Tuple
 
 from projects.core.experiments import write_table
+from projects.core.fileio import write_text
 
 from ..evaluation import read_result
 
@@ -20,7 +22,7 @@ PAPER_TABLE1 = [
 
 
 def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = False,
-           per_joint: bool = True) -> List[List]:
+           per_joint: bool = True, overwrite: bool = True) -> List[List]:
     """Write ``table1.md`` and ``table1.csv`` (model, PCKh@1.0 / %, PCKh@2.0 / %, AJPE and its
     unit, frames, and for 3D rows the root rule of :class:`PCKhAJPE`) and, with
     ``per_joint``, ``per_joint.csv`` (AJPE and PCKh of every joint).
@@ -29,12 +31,16 @@ def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = 
         results: ``(row name, path of a {prefix}.2d.json / .3d.json)`` pairs.
         out_dir: output folder.
         with_paper: append the paper's rows, marked as quoted.
+        overwrite: replace existing output files of other content (else refused); outputs are
+            written through :mod:`projects.core.fileio`, never over a result file.
 
     Returns:
         The table's rows (header first).
 
     Raises:
         FileNotFoundError, ValueError: a missing or foreign result file (named).
+        UnsafeOutputError: an output is a link, one of the result files, or exists with other
+            content without ``overwrite``.
     """
     header = ['model', 'PCKh 1.0 / %', 'PCKh 2.0 / %', 'AJPE', 'unit', 'frames', '3D rule']
     rows, joints_rows = [header], []
@@ -55,8 +61,11 @@ def table1(results: Sequence[Tuple[str, str]], out_dir: str, with_paper: bool = 
     if with_paper:
         for name, p1, p2, a, unit, rule in PAPER_TABLE1:
             rows.append([name + ' (quoted)', p1, p2, a, unit, None, rule])
-    write_table(out_dir, 'table1', header, rows[1:])
+    sources = [path for _, path in results]
+    write_table(out_dir, 'table1', header, rows[1:], sources=sources, overwrite=overwrite)
     if per_joint and joints_rows:
-        with open(osp.join(out_dir, 'per_joint.csv'), 'w', newline='') as f:
-            csv.writer(f).writerows([['model', 'metric'] + list(joint_names)] + joints_rows)
+        buf = io.StringIO(newline='')
+        csv.writer(buf).writerows([['model', 'metric'] + list(joint_names)] + joints_rows)
+        write_text(buf.getvalue(), osp.join(out_dir, 'per_joint.csv'), sources, root=out_dir,
+                   overwrite=overwrite)
     return rows

@@ -47,7 +47,7 @@ class DirectPoseLabel(BaseKeypointCodec):
 
     Heatmap refinement (an option, off by default and in the paper's configs; not in the
     paper, whose decoding reads B2 and B3 only): with ``refine_radius`` set and B1's
-    ``sigmoid(A)`` given to :meth:`decode`, each regressed keypoint moves to the nearest peak of
+    ``sigmoid(heatmaps)`` given to :meth:`decode`, each regressed keypoint moves to the nearest peak of
     its type's B1 map within ``refine_radius`` cells, as CenterNet snaps its regressed joints to
     the nearest detected keypoint heatmap peak (Zhou et al. 2019, "Objects as Points", section
     4.2). See :meth:`heatmap_peaks` and :meth:`refine`.
@@ -82,7 +82,7 @@ class DirectPoseLabel(BaseKeypointCodec):
 
     Heatmap rescoring (an option for the CPU recipe, off by default and in the paper's configs;
     needs B1, as the refinement): with ``rescore`` set, after grouping (and refinement) each
-    keypoint's score becomes B1's ``sigmoid(A)`` read at its final position (bilinear, on B1's
+    keypoint's score becomes B1's ``sigmoid(heatmaps)`` read at its final position (bilinear, on B1's
     grid), ``'heatmap'``, or the geometric mean of that value and the group's box confidence
     ``v_k``, ``'geometric'``; the instance score becomes the mean of its keypoint scores and the
     instances are re-sorted by it. In bottom-up models that read keypoints from heatmaps, an
@@ -107,7 +107,7 @@ class DirectPoseLabel(BaseKeypointCodec):
             ``None`` (default) keeps the paper's rule, the whole box.
         refine_radius (float, optional): snap radius of the heatmap refinement, in cells
             (``None``: off, the paper's decoding).
-        refine_thr (float): a B1 peak must exceed this ``sigmoid(A)`` to be snapped to.
+        refine_thr (float): a B1 peak must exceed this ``sigmoid(heatmaps)`` to be snapped to.
         heatmap_sigma (float, optional): when set, G is a Gaussian of this standard deviation
             in cells (see above); ``None`` (default): the paper's window of ones.
         subcell (str): how a B1 peak's sub-cell position is read: ``'centroid'`` (default,
@@ -279,7 +279,7 @@ class DirectPoseLabel(BaseKeypointCodec):
         (:func:`~projects.semimultipose.codecs.utils.candidate_instances`).
 
         Args:
-            box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(B) (or U).
+            box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(box_heatmaps) (or U).
             offsets (np.ndarray): ``(2K, H, W)`` offsets D (or P).
 
         Returns:
@@ -310,7 +310,7 @@ class DirectPoseLabel(BaseKeypointCodec):
         (``subcell``; :func:`~projects.semimultipose.codecs.utils.heatmap_peaks`).
 
         Args:
-            heatmaps (np.ndarray): ``(K, H1, W1)`` sigmoid(A) in [0, 1] (B1's grid).
+            heatmaps (np.ndarray): ``(K, H1, W1)`` sigmoid(heatmaps) in [0, 1] (B1's grid).
 
         Returns:
             list: per keypoint type, ``(P_k, 2)`` float32 peak positions ``(x, y)`` in B1
@@ -324,7 +324,7 @@ class DirectPoseLabel(BaseKeypointCodec):
 
         Args:
             kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels (from :meth:`group`).
-            heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(A) on B1's grid.
+            heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(heatmaps) on B1's grid.
 
         Returns:
             np.ndarray: ``(N, K, 2)`` keypoints in input pixels; a keypoint without a peak
@@ -340,9 +340,9 @@ class DirectPoseLabel(BaseKeypointCodec):
         """Decode one image's B2 confidences and B3 offsets into instances.
 
         Args:
-            box_probs (np.ndarray): ``(K, H, W)`` sigmoid(B) in [0, 1].
+            box_probs (np.ndarray): ``(K, H, W)`` sigmoid(box_heatmaps) in [0, 1].
             offsets (np.ndarray): ``(2K, H, W)`` offsets D.
-            heatmaps (np.ndarray, optional): ``(K, fH, fW)`` sigmoid(A), used only by the
+            heatmaps (np.ndarray, optional): ``(K, fH, fW)`` sigmoid(heatmaps), used only by the
                 heatmap refinement (``refine_radius``).
 
         Returns:
@@ -363,7 +363,7 @@ class DirectPoseLabel(BaseKeypointCodec):
                                                             np.asarray(offsets)))
         if self.reads_heatmaps and heatmaps is None:
             raise ValueError('DirectPoseLabel: refine_radius or rescore is set, so decode needs '
-                             'B1 heatmaps sigmoid(A)')
+                             'B1 heatmaps sigmoid(heatmaps)')
         if self.refine_radius is not None:
             kpts = self.refine(kpts, heatmaps)
         if self.rescore is not None and len(kpts):
@@ -374,7 +374,7 @@ class DirectPoseLabel(BaseKeypointCodec):
 
     @property
     def reads_heatmaps(self) -> bool:
-        """Whether decoding reads B1's sigmoid(A): the refinement or the rescoring is on."""
+        """Whether decoding reads B1's sigmoid(heatmaps): the refinement or the rescoring is on."""
         return self.refine_radius is not None or self.rescore is not None
 
     def rescore_with_heatmaps(self, kpts: np.ndarray, kscores: np.ndarray,
@@ -386,7 +386,7 @@ class DirectPoseLabel(BaseKeypointCodec):
             kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels.
             kscores (np.ndarray): ``(N, K)`` keypoint scores from the grouping (box
                 confidences ``v_k``).
-            heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(A) on B1's grid, in [0, 1].
+            heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(heatmaps) on B1's grid, in [0, 1].
 
         Returns:
             tuple: keypoint scores ``(N, K)`` and instance scores ``(N,)`` (their mean), float32.

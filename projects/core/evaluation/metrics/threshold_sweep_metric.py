@@ -62,7 +62,7 @@ class ThresholdSweepMetric(BaseMetric):
         head_keypoints (tuple): the two keypoints whose distance is the head segment.
         outfile_prefix (str, optional): also write ``<prefix>.sweep.json`` with the whole
             curve, the ROC curve and each prediction's confidence and correctness (the input
-            of ``tools/analysis/transfer_report.py``).
+            of ``tools/analysis/cross_species/transfer_report.py``).
         prefix (str): metric name prefix (``sweep``).
 
     Raises:
@@ -199,7 +199,7 @@ class ThresholdSweepMetric(BaseMetric):
             os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
             # rewritten at each evaluation, atomically and never through a link; an undefined
             # value (an F1 or AUC without positives) stays a NaN token, which Python's json
-            # and tools/analysis/transfer_report.py read back
+            # and tools/analysis/cross_species/transfer_report.py read back
             from projects.core.fileio import write_bytes
             write_bytes(path, json.dumps(dump).encode(), overwrite=True)
         return out

@@ -51,7 +51,7 @@ class PCKhAJPE(BaseMetric):
     Returns ``{prefix}/PCKh@{f}`` for every factor, ``{prefix}/AJPE`` (pixels or mm),
     ``{prefix}/AJPE_{joint}`` and ``{prefix}/PCKh@{f}_{joint}``. With ``outfile_prefix`` the
     same numbers and the per-frame errors go to ``{outfile_prefix}.{mode}.json`` (read by
-    ``tools/analysis/infant_report.py``).
+    ``tools/analysis/infant3d/infant_report.py``).
 
     Args:
         mode (str): ``'2d'`` or ``'3d'``.

@@ -18,7 +18,7 @@ def candidate_instances(box_probs: np.ndarray, offsets: np.ndarray, score_thr: f
     are kept.
 
     Args:
-        box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(B) (or the target U).
+        box_probs (np.ndarray): ``(K, H, W)`` box confidences sigmoid(box_heatmaps) (or the target U).
         offsets (np.ndarray): ``(2K, H, W)`` offsets D (or P), channels ``(x_0, y_0, ...)``.
         score_thr (float): delta.
         max_candidates (int): cells kept.

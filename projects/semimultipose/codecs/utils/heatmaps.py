@@ -26,7 +26,7 @@ def heatmap_peaks(heatmaps: np.ndarray, refine_thr: float, subcell: str = 'centr
     ``(7.3, 4.6)``.
 
     Args:
-        heatmaps (np.ndarray): ``(K, H1, W1)`` sigmoid(A) in [0, 1] (B1's grid).
+        heatmaps (np.ndarray): ``(K, H1, W1)`` sigmoid(heatmaps) in [0, 1] (B1's grid).
         refine_thr (float): the least peak value.
         subcell (str): ``'centroid'`` or ``'dark'``.
         dark_kernel (int): odd blur kernel of DARK.
@@ -91,7 +91,7 @@ def refine_to_peaks(kpts: np.ndarray, peaks: List[np.ndarray], radius: Optional[
 def rescore_with_heatmaps(kpts: np.ndarray, kscores: np.ndarray, heatmaps: np.ndarray,
                           keypoint_stride: np.ndarray,
                           mode: str = 'geometric') -> Tuple[np.ndarray, np.ndarray]:
-    """Keypoint and instance scores from B1: a keypoint's score is ``sigmoid(A)`` read at its
+    """Keypoint and instance scores from B1: a keypoint's score is ``sigmoid(heatmaps)`` read at its
     position (bilinear on B1's grid; ``mode='heatmap'``) or the geometric mean of that value and
     its box confidence ``v_k`` (``'geometric'``); an instance's score is their mean (as the
     associative-embedding decoders score instances, Newell et al. 2017).
@@ -99,7 +99,7 @@ def rescore_with_heatmaps(kpts: np.ndarray, kscores: np.ndarray, heatmaps: np.nd
     Args:
         kpts (np.ndarray): ``(N, K, 2)`` keypoints in input pixels.
         kscores (np.ndarray): ``(N, K)`` box confidences ``v_k`` from the grouping.
-        heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(A) on B1's grid, in [0, 1].
+        heatmaps (np.ndarray): ``(K, fH, fW)`` sigmoid(heatmaps) on B1's grid, in [0, 1].
         keypoint_stride (np.ndarray): ``(2,)`` input pixels per B1 cell.
         mode (str): ``'heatmap'`` or ``'geometric'``.
 

@@ -51,15 +51,16 @@ class KeypointAlignment(nn.Module):
 
 @MODELS.register_module()
 class DirectPoseHead(BaseHead):
-    """Head with B1 (keypoint heatmaps A), B2 (box heatmaps B) and B3 (offset fields D).
+    """Head with three branches: B1 ``heatmaps`` (keypoint heatmaps), B2 ``box_heatmaps`` (box
+    heatmaps, one per keypoint type) and B3 ``offsets`` (offset fields); the paper's A, B and D.
 
     Blau et al., SemiMultiPose, section 3.2: all three branches read one feature map (one FPN
     level, ``in_index``) and share its ``H x W`` grid. Each branch is a tower of ``num_convs``
     3x3 conv + norm + ReLU layers followed by a 3x3 prediction layer: ``K`` logits for B1 and B2,
     ``2K`` offsets for B3 (optionally through :class:`KeypointAlignment`). Training minimises
     eq. 7, ``L_a + L_b + L_d`` (eqs. 3, 5, 6) against the targets of
-    :class:`~projects.semimultipose.codecs.DirectPoseLabel`; prediction decodes sigmoid(B) and D
-    with that codec.
+    :class:`~projects.semimultipose.codecs.DirectPoseLabel`; prediction decodes
+    sigmoid(box_heatmaps) and offsets with that codec.
 
     Args:
         in_channels (int): channels of the selected feature map.
@@ -81,8 +82,10 @@ class DirectPoseHead(BaseHead):
     Convolutional Neural Network"): finer keypoint heatmaps for about ``f^2`` times the cost of
     B1's last layer only.
 
-    Shapes: ``forward(feats) -> (A (N, K, fH, fW), B (N, K, H, W), D (N, 2K, H, W))``; A and B
-    are logits, D is in heatmap cells / ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``.
+    Shapes: ``forward(feats) -> (heatmaps (N, K, fH, fW), box_heatmaps (N, K, H, W), offsets
+    (N, 2K, H, W))``; heatmaps and box_heatmaps are logits, offsets are in heatmap cells /
+    ``offset_scale``, channels ``(x_0, y_0, x_1, ...)``. The same three names are used by the
+    codec, the losses and the docs (glossary).
     """
 
     #: the layers whose output (or input) channels are per keypoint, for cross-skeleton
@@ -152,7 +155,7 @@ class DirectPoseHead(BaseHead):
         nn.init.constant_(self.box_logits.bias, bias)
 
     def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor, Tensor]:
-        """Return ``(A, B, D)`` for the feature map ``feats[in_index]`` (see class docstring),
+        """Return ``(heatmaps, box_heatmaps, offsets)`` for the feature map ``feats[in_index]`` (see class docstring),
         in float32 also under autocast."""
         x = feats[self.in_index] if isinstance(feats, (list, tuple)) else feats
         heatmaps = self.keypoint_upsample(self.keypoint_logits(self.keypoint_tower(x)))
@@ -169,7 +172,7 @@ class DirectPoseHead(BaseHead):
 
     def supervised_losses(self, outputs: Tuple[Tensor, Tensor, Tensor],
                           targets: Tuple[Tensor, Tensor, Tensor]) -> dict:
-        """Eqs. 3, 5 and 6 for outputs ``(A, B, D)`` and targets ``(G, U, P)``; G may come
+        """Eqs. 3, 5 and 6 for outputs ``(heatmaps, box_heatmaps, offsets)`` and targets ``(G, U, P)``; G may come
         packed space-to-depth (see the codec's ``keypoint_heatmap_scale``)."""
         heatmaps, box_heatmaps, offsets = outputs
         g, u, p = targets
@@ -198,16 +201,16 @@ class DirectPoseHead(BaseHead):
         return losses
 
     def labeled_extra_losses(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> dict:
-        """Further loss terms on labeled frames from the outputs ``(A, B, D)``; none here."""
+        """Further loss terms on labeled frames from the outputs ``(heatmaps, box_heatmaps, offsets)``; none here."""
         return {}
 
     def _decode(self, feats: Features, keep_heatmaps: bool):
         """Forward and decode a batch: ``[(keypoints, keypoint scores, scores)]`` per image
-        and sigmoid(A) (``None`` unless the decoder reads it or ``keep_heatmaps``)."""
+        and sigmoid(heatmaps) (``None`` unless the decoder reads it or ``keep_heatmaps``)."""
         heatmaps, box_heatmaps, offsets = self.forward(feats)
         box_probs = torch.sigmoid(box_heatmaps).detach().cpu().numpy()
         offsets = offsets.detach().cpu().numpy()
-        # sigmoid(A) is computed once, only when the codec's optional heatmap refinement or
+        # sigmoid(heatmaps) is computed once, only when the codec's optional heatmap refinement or
         # rescoring reads it or the caller asks for the heatmaps
         reads_b1 = getattr(self.decoder, 'reads_heatmaps', False)
         b1 = torch.sigmoid(heatmaps).detach() if reads_b1 or keep_heatmaps else None
@@ -228,7 +231,7 @@ class DirectPoseHead(BaseHead):
         Returns:
             list[InstanceData] with ``keypoints (N, K, 2)``, ``keypoint_scores (N, K)``,
             ``bbox_scores (N,)`` and ``bboxes (N, 4)`` (xyxy around the keypoints); and, with
-            ``test_cfg.output_heatmaps``, a list of PixelData with ``heatmaps`` sigmoid(A) (of
+            ``test_cfg.output_heatmaps``, a list of PixelData with ``heatmaps`` sigmoid(heatmaps) (of
             the unflipped pass).
 
         Raises:

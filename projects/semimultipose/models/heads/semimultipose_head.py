@@ -14,12 +14,13 @@ from .directpose_head import DirectPoseHead
 class SemiMultiPoseHead(DirectPoseHead):
     r"""DirectPose's head with SemiMultiPose's fusion of B1 and B3 (Blau et al., section 3.3).
 
-    The fusion loss (eq. 9) is ``L_f = FocalLoss_v(sigmoid(A), G~)``: pseudo keypoints
-    ``y = (D + M)(s)`` are read where ``sigmoid(B) > delta`` with confidences ``v`` (eq. 8, see
+    The fusion loss (eq. 9) is ``L_f = FocalLoss_v(sigmoid(heatmaps), G~)``: pseudo keypoints
+    ``y = (D + M)(s)`` are read where ``sigmoid(box_heatmaps) > delta`` with confidences ``v`` (eq. 8, see
     :func:`~projects.semimultipose.models.utils.pseudo_keypoints`), rendered into the soft target
     ``G~`` (:func:`~projects.semimultipose.models.utils.render_pseudo_heatmaps`), and B1's logits
-    A are pulled towards it with the score-weighted focal loss. Its gradient reaches B1 through A
-    and B3 through ``y``; none reaches B2 (``s`` and ``v`` are detached).
+    ``heatmaps`` (A in the paper; B is ``box_heatmaps``, D is ``offsets``) are pulled towards it
+    with the score-weighted focal loss. Its gradient reaches B1 through ``heatmaps`` and B3
+    through ``y``; none reaches B2 (``s`` and ``v`` are detached).
 
     Training minimises eq. 10, ``L_a + L_b + L_d + alpha * L_fl + beta * L_fu``: ``L_fl`` is the
     fusion loss on labeled frames (in :meth:`loss`, through :meth:`labeled_extra_losses`),
@@ -28,11 +29,11 @@ class SemiMultiPoseHead(DirectPoseHead):
     :class:`~projects.semimultipose.engine.SemiMultiPoseHook` switches them on.
 
     When a batch yields no pseudo keypoint, G~ is all zeros and ``L_f`` would push every cell
-    of A towards 0 with the positive-count normaliser clamped at 1 (about 100 times the
+    of ``heatmaps`` towards 0 with the positive-count normaliser clamped at 1 (about 100 times the
     gradient of ``L_a``); the fusion loss is then 0 (a guard; the paper does not say).
 
     Args:
-        delta (float): threshold on sigmoid(B) for pseudo keypoints (paper: 0.05).
+        delta (float): threshold on sigmoid(box_heatmaps) for pseudo keypoints (paper: 0.05).
         fusion_shape (str): shape of G~, ``'window'`` (G's window valued v, the default) or
             ``'gaussian'`` (see :func:`render_pseudo_heatmaps`).
         fusion_sigma (float): width of the Gaussian of G~, in cells (``'gaussian'``).
@@ -69,10 +70,11 @@ class SemiMultiPoseHead(DirectPoseHead):
         return self.decoder.offset_scale if self.decoder is not None else 1.0
 
     def fusion_loss(self, outputs: Tuple[Tensor, Tensor, Tensor]) -> Tensor:
-        """Eq. 9 for outputs ``(A, B, D)`` of :meth:`forward`; a scalar. When A is on a grid
-        ``f`` times finer than B and D (the codec's ``keypoint_heatmap_scale``), the pseudo
-        keypoints are scaled to A's cells (cell coordinates are input pixels / stride), and
-        ``fusion_sigma`` and ``fusion_radius`` are in A's cells."""
+        """Eq. 9 for outputs ``(heatmaps, box_heatmaps, offsets)`` of :meth:`forward`; a
+        scalar. When ``heatmaps`` are on a grid ``f`` times finer than the other two (the
+        codec's ``keypoint_heatmap_scale``), the pseudo keypoints are scaled to its cells (cell
+        coordinates are input pixels / stride), and ``fusion_sigma`` and ``fusion_radius`` are
+        in those cells."""
         heatmaps, box_heatmaps, offsets = outputs
         points = pseudo_keypoints(box_heatmaps, offsets, self.delta, self.offset_scale,
                                   self.pseudo_peak_kernel)

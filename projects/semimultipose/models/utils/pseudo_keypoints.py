@@ -16,7 +16,7 @@ class PseudoKeypoints(NamedTuple):
             (no gradient).
         xy (Tensor): ``(P, 2)`` float, ``y = (D + M)(s)`` in heatmap cells; differentiable with
             respect to the offsets D.
-        score (Tensor): ``(P,)`` float, the confidence ``v = sigmoid(B)(s)`` (no gradient).
+        score (Tensor): ``(P,)`` float, the confidence ``v = sigmoid(box_heatmaps)(s)`` (no gradient).
     """
     batch: Tensor
     kpt: Tensor
@@ -25,23 +25,24 @@ class PseudoKeypoints(NamedTuple):
     score: Tensor
 
 
-def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
+def pseudo_keypoints(box_heatmaps: Tensor, offsets: Tensor, delta: float = 0.05,
                      offset_scale: float = 1.0,
                      peak_kernel: Optional[int] = None) -> PseudoKeypoints:
     """Select pseudo keypoints: eq. 8, ``y_{n,k} = (D_{n,k} + M)(s)`` with ``s`` and ``v``.
 
-    ``s`` are the locations where ``sigmoid(B_{n,k}) > delta`` (hard threshold, eq. 2 applied to
-    B) and ``v`` their confidences; both come from a detached B, so no gradient reaches B2
-    through them. ``y`` is gathered from D with differentiable indexing, so the gradient of any
-    loss on ``y`` reaches B3.
+    In the paper's symbols B is ``box_heatmaps`` (B2) and D is ``offsets`` (B3). ``s`` are the
+    locations where ``sigmoid(B_{n,k}) > delta`` (hard threshold, eq. 2 applied to B) and ``v``
+    their confidences; both come from detached ``box_heatmaps``, so no gradient reaches B2
+    through them. ``y`` is gathered from ``offsets`` with differentiable indexing, so the
+    gradient of any loss on ``y`` reaches B3.
 
     Args:
-        box_logits (Tensor): ``(N, K, H, W)`` B2 logits.
+        box_heatmaps (Tensor): ``(N, K, H, W)`` B2 logits.
         offsets (Tensor): ``(N, 2K, H, W)`` B3 offsets, channels ``(x_0, y_0, x_1, ...)``, in
             cells divided by ``offset_scale`` (the codec's convention).
-        delta (float): threshold on sigmoid(B) (paper: 0.05).
+        delta (float): threshold on sigmoid(box_heatmaps) (paper: 0.05).
         offset_scale (float): the codec's offset scale.
-        peak_kernel (int, optional): when set (odd), keep only the locations where sigmoid(B)
+        peak_kernel (int, optional): when set (odd), keep only the locations where sigmoid(box_heatmaps)
             is also the maximum of its ``peak_kernel x peak_kernel`` neighbourhood (MMPose's
             ``batch_heatmap_nms``). Not in the paper (``None``: every location above delta).
             Why: with FCOS centre sampling (the codec's ``center_radius``), B2 is trained
@@ -54,13 +55,13 @@ def pseudo_keypoints(box_logits: Tensor, offsets: Tensor, delta: float = 0.05,
         PseudoKeypoints: the selected points, possibly none (``P = 0``).
 
     Raises:
-        ValueError: if the shapes of B and D do not agree.
+        ValueError: if the shapes of ``box_heatmaps`` and ``offsets`` do not agree.
     """
-    n, k, h, w = box_logits.shape
+    n, k, h, w = box_heatmaps.shape
     if offsets.shape != (n, 2 * k, h, w):
-        raise ValueError(f'pseudo_keypoints: B is {tuple(box_logits.shape)}, so D must be '
-                         f'{(n, 2 * k, h, w)}, got {tuple(offsets.shape)}')
-    conf = torch.sigmoid(box_logits.detach())
+        raise ValueError(f'pseudo_keypoints: box_heatmaps are {tuple(box_heatmaps.shape)}, so '
+                         f'offsets must be {(n, 2 * k, h, w)}, got {tuple(offsets.shape)}')
+    conf = torch.sigmoid(box_heatmaps.detach())
     keep = conf > delta
     if peak_kernel is not None:
         keep &= batch_heatmap_nms(conf, peak_kernel) > 0

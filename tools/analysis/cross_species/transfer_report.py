@@ -1,9 +1,9 @@
 r"""Table 1, Figure 1 (ROC curves) and Figure 2 (confidence histograms) of Scott et al. 2024
 from the threshold-sweep results of several models.
 
-    python tools/analysis/transfer_report.py --out outputs/transfer_report \
+    python tools/analysis/cross_species/transfer_report.py --out outputs/transfer_report \
         Baseline=outputs/baseline.sweep.json Benchmark=outputs/benchmark.sweep.json \
-        Transfer=outputs/transfer.sweep.json
+        Transfer=outputs/transfer.sweep.json [--overwrite]
 
 Each ``*.sweep.json`` is written by ``ThresholdSweepMetric(outfile_prefix=...)`` during
 ``tools/test.py`` (e.g. ``--cfg-options test_evaluator.0.outfile_prefix=outputs/transfer``).
@@ -44,8 +44,9 @@ def confidence_bins(results, num: int = 20):
     return np.linspace(min(0.0, allc.min()), max(1.0, allc.max()), num + 1)
 
 
-def write_report(results, out):
-    """``results``: ``[(name, sweep dict)]``. Returns the paths written."""
+def write_report(results, out, sources=(), overwrite=True):
+    """``results``: ``[(name, sweep dict)]``; ``sources``: the files they were read from (never
+    written over). Returns the paths written."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
@@ -60,7 +61,8 @@ def write_report(results, out):
         table.append([label] + [None if v is None or (isinstance(v, float) and v != v)
                                 else fmt.format(v) for v in vals])
         rows.append([key] + ['' if v is None else str(v) for v in vals])
-    paths = write_table(out, 'table1', ['Metric'] + names, table, csv_rows=rows)
+    paths = write_table(out, 'table1', ['Metric'] + names, table, csv_rows=rows,
+                        sources=sources, overwrite=overwrite)
     paths.update(roc=osp.join(out, 'roc.png'), hist=osp.join(out, 'confidence_hist.png'))
 
     fig, ax = plt.subplots(figsize=(4.5, 4))
@@ -71,7 +73,7 @@ def write_report(results, out):
     ax.set_ylabel('true positive rate (correct predictions kept)')
     ax.legend(fontsize=8)
     fig.tight_layout()
-    save_figure(fig, paths['roc'], root=out, overwrite=True, dpi=120)
+    save_figure(fig, paths['roc'], sources, root=out, overwrite=overwrite, dpi=120)
     plt.close(fig)
 
     fig, axes = plt.subplots(1, len(results), figsize=(3.5 * len(results), 3), squeeze=False)
@@ -84,7 +86,7 @@ def write_report(results, out):
     axes[0][0].set_ylabel('keypoints')
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
-    save_figure(fig, paths['hist'], root=out, overwrite=True, dpi=120)
+    save_figure(fig, paths['hist'], sources, root=out, overwrite=overwrite, dpi=120)
     plt.close(fig)
     return paths
 
@@ -93,12 +95,19 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('results', nargs='+', help='NAME=path/to/prefix.sweep.json')
-    parser.add_argument('--out', required=True)
+    parser.add_argument('--out', required=True,
+                        help='output folder: table1.md, table1.csv, roc.png, confidence_hist.png')
+    parser.add_argument('--overwrite', action='store_true',
+                        help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
-    from projects.core.cli import parse_named
-    results = [(name, load(path))
-               for name, path in parse_named(args.results, parser, 'path.sweep.json')]
-    paths = write_report(results, args.out)
+    from projects.core.cli import check_outputs, parse_named
+    named = parse_named(args.results, parser, 'path.sweep.json')
+    sources = [path for _, path in named]
+    check_outputs(parser, [osp.join(args.out, n) for n in ('table1.md', 'table1.csv', 'roc.png',
+                                                           'confidence_hist.png')],
+                  sources, args.out, args.overwrite)
+    results = [(name, load(path)) for name, path in named]
+    paths = write_report(results, args.out, sources, args.overwrite)
     print(open(paths['markdown']).read())
     for k, v in paths.items():
         print(f'{k:9s} {v}')

@@ -1,6 +1,6 @@
 r"""Learning curves: a metric against the number of labeled images, with and without transfer.
 
-    python tools/analysis/learning_curve.py --out outputs/lc_bee \
+    python tools/analysis/cross_species/learning_curve.py --out outputs/lc_bee \
         scratch=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo_honeybee-640x384.py \
         fly-transfer=configs/semimultipose/honeybee/directpose_mobilenetv2-fpn_cpu-demo-fly-transfer_honeybee-640x384.py \
         --pool data/honeybee/annotations/honeybee_train_full.json --sizes 5 --seeds 0 1 2 \
@@ -21,9 +21,10 @@ import argparse
 import json
 import os
 import os.path as osp
+import runpy
 import random
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from projects.core.datasets.converters.splits import subset  # noqa: E402
 from projects.core.fileio import save_figure, write_json  # noqa: E402
@@ -66,9 +67,7 @@ def draw(pool_file: str, n: int, seed: int, out: str) -> str:
     return path
 
 
-def main(argv=None):
-    # the study tools' shared helper, beside this script (on sys.path when it runs)
-    from _study_runs import train_run
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('variants', nargs='+', help='NAME=CONFIG; the first is the reference')
@@ -82,7 +81,14 @@ def main(argv=None):
     parser.add_argument('--cfg-options', nargs='*', default=[], help='passed to every run')
     parser.add_argument('--out', required=True)
     parser.add_argument('--report-only', action='store_true')
-    args = parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
+
+
+def main(argv=None):
+    # the study tools' shared helper, tools/analysis/_study_runs.py
+    train_run = runpy.run_path(osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                                           '_study_runs.py'))['train_run']
+    parser, args = parse_args(argv)
     from projects.core.cli import parse_named
     variants = parse_named(args.variants, parser, 'CONFIG')
 

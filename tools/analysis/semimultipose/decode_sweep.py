@@ -1,6 +1,6 @@
 r"""Score decoding settings of one trained one-stage model on the validation frames.
 
-    python tools/analysis/decode_sweep.py CONFIG CHECKPOINT \
+    python tools/analysis/semimultipose/decode_sweep.py CONFIG CHECKPOINT \
         --grid max_candidates=100,300,1000,5000 --grid refine_radius=None,2,4,6 \
         --grid rescore=None,geometric [--product] [--split val] [--metric coco/AP] \
         --out outputs/decode_sweep [--overwrite]
@@ -85,7 +85,7 @@ def settings(grid, base, product=False):
     return rows
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config')
@@ -103,7 +103,77 @@ def main(argv=None):
                         help='frame resamples for the standard errors of coco/AP')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--overwrite', action='store_true', help='replace existing outputs')
-    args = parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
+
+
+def keep_predictions():
+    """An MMEngine hook whose ``preds`` maps each test frame's ``img_id`` to its predictions
+    ``(keypoints (N, K, 2) frame pixels, keypoint scores (N, K), instance scores (N,))``, for
+    the bootstrap."""
+    from mmengine.hooks import Hook
+
+    class Keep(Hook):
+        preds = {}
+
+        def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
+            for s in outputs or []:
+                p = s.pred_instances
+                scores = p.get('bbox_scores', p.keypoint_scores.mean(-1))
+                self.preds[int(s.img_id)] = (np.asarray(p.keypoints)[..., :2],
+                                             np.asarray(p.keypoint_scores),
+                                             np.asarray(scores).reshape(-1))
+    return Keep()
+
+
+def score_settings(runner, keep, rows, base, base_test_cfg):
+    """Run ``runner.test()`` once per decoding setting of ``rows`` (the codec rebuilt from
+    ``base`` with the row's decoder keys, the model's ``test_cfg`` set from the row's
+    test-time keys). Returns ``[dict(setting, metrics)]`` and each row's per-frame predictions
+    kept by the hook ``keep``."""
+    from mmpose.registry import KEYPOINT_CODECS
+    head, test_cfg = runner.model.head, runner.model.test_cfg
+    results, preds = [], []
+    for row in rows:
+        head.decoder = KEYPOINT_CODECS.build(
+            dict(base, **{k: v for k, v in row.items() if k not in TEST_CFG_KEYS}))
+        test_cfg.update({k: row.get(k, v) for k, v in base_test_cfg.items()})
+        keep.preds = {}
+        metrics = {k: float(v) for k, v in runner.test().items()}
+        results.append(dict(setting=row, metrics=metrics))
+        preds.append(keep.preds)
+    return results, preds
+
+
+def report(args, results):
+    """The index of the best row by ``--metric``, the table's opening sentence and the Markdown
+    table of ``--columns`` with each row's paired bootstrap difference."""
+    from projects.core.experiments.tables import markdown_table
+    best = max(range(len(results)), key=lambda i: results[i]['metrics'][args.metric])
+    keys = [k for k in args.columns.split(',') if k in results[0]['metrics']] or \
+        sorted(results[0]['metrics'])
+    if args.metric not in keys:
+        keys.insert(0, args.metric)
+
+    def boot(r):
+        b = r['bootstrap']
+        if 'diff' in b:
+            return f'{b["diff"]:+.4f} +- {b["diff_se"]:.4f}'
+        return f'(SE of AP {b["AP_se"]:.4f})'
+
+    table = markdown_table(
+        ['decoder setting'] + keys + ['coco/AP - config\'s, paired frame bootstrap'],
+        [[(', '.join(f'{k}={v!r}' for k, v in r['setting'].items()) or 'the config\'s') +
+          (' (best)' if i == best else '')] + [f'{r["metrics"][k]:.4f}' for k in keys] +
+         [boot(r)] for i, r in enumerate(results)])
+    head_line = (f'Decoding settings of {args.checkpoint} ({args.config}) on the {args.split} '
+                 f'frames; best by {args.metric}. Last column: coco/AP of the row minus the '
+                 f'config\'s, +- its standard error over {args.bootstrap} frame resamples '
+                 '(the same resamples for both).\n\n')
+    return best, head_line, table
+
+
+def main(argv=None):
+    parser, args = parse_args(argv)
 
     import inspect
 
@@ -112,7 +182,6 @@ def main(argv=None):
 
     from mmpose.registry import KEYPOINT_CODECS
     from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
-    from projects.core.experiments.tables import markdown_table
     from projects.core.fileio import UnsafeOutputError, check_output, write_json, write_text
 
     inputs = [args.config, args.checkpoint]
@@ -152,33 +221,9 @@ def main(argv=None):
         parser.error(str(e))
     runner = Runner.from_cfg(cfg)
     check_checkpoint_fits(runner.model, cfg.load_from, cfg.get('load_from_allow', ()))
-    head = runner.model.head
-    from mmengine.hooks import Hook
-
-    class Keep(Hook):
-        """Keeps each frame's predictions (frame pixels) for the bootstrap."""
-        preds = {}
-
-        def after_test_iter(self, runner, batch_idx, data_batch=None, outputs=None):
-            for s in outputs or []:
-                p = s.pred_instances
-                scores = p.get('bbox_scores', p.keypoint_scores.mean(-1))
-                self.preds[int(s.img_id)] = (np.asarray(p.keypoints)[..., :2],
-                                             np.asarray(p.keypoint_scores),
-                                             np.asarray(scores).reshape(-1))
-
-    keep = Keep()
+    keep = keep_predictions()
     runner.register_hook(keep, 'LOWEST')
-    results, preds = [], []
-    test_cfg = runner.model.test_cfg
-    for row in rows:
-        head.decoder = KEYPOINT_CODECS.build(
-            dict(base, **{k: v for k, v in row.items() if k not in TEST_CFG_KEYS}))
-        test_cfg.update({k: row.get(k, v) for k, v in base_test_cfg.items()})
-        keep.preds = {}
-        metrics = {k: float(v) for k, v in runner.test().items()}
-        results.append(dict(setting=row, metrics=metrics))
-        preds.append(keep.preds)
+    results, preds = score_settings(runner, keep, rows, base, base_test_cfg)
     # frame-bootstrap standard errors of coco/AP, each row paired with the config's row
     from projects.core.evaluation.functional import bootstrap_ap
     from projects.core.fileio import read_json
@@ -191,26 +236,7 @@ def main(argv=None):
         r['bootstrap'] = st
     if args.metric not in results[0]['metrics']:
         parser.error(f'--metric {args.metric}: the evaluators give {sorted(results[0]["metrics"])}')
-    best = max(range(len(results)), key=lambda i: results[i]['metrics'][args.metric])
-    keys = [k for k in args.columns.split(',') if k in results[0]['metrics']] or \
-        sorted(results[0]['metrics'])
-    if args.metric not in keys:
-        keys.insert(0, args.metric)
-    def boot(r):
-        b = r['bootstrap']
-        if 'diff' in b:
-            return f'{b["diff"]:+.4f} +- {b["diff_se"]:.4f}'
-        return f'(SE of AP {b["AP_se"]:.4f})'
-
-    table = markdown_table(
-        ['decoder setting'] + keys + ['coco/AP - config\'s, paired frame bootstrap'],
-        [[(', '.join(f'{k}={v!r}' for k, v in r['setting'].items()) or 'the config\'s') +
-          (' (best)' if i == best else '')] + [f'{r["metrics"][k]:.4f}' for k in keys] +
-         [boot(r)] for i, r in enumerate(results)])
-    head_line = (f'Decoding settings of {args.checkpoint} ({args.config}) on the {args.split} '
-                 f'frames; best by {args.metric}. Last column: coco/AP of the row minus the '
-                 f'config\'s, +- its standard error over {args.bootstrap} frame resamples '
-                 '(the same resamples for both).\n\n')
+    best, head_line, table = report(args, results)
     os.makedirs(args.out, exist_ok=True)
     write_json(dict(config=args.config, checkpoint=args.checkpoint, split=args.split,
                     metric=args.metric, config_decoder=base, rows=results, best=best),

@@ -1,7 +1,7 @@
 r"""PoseBridge against SLEAP (sleap-nn): both trained here at one wall-clock budget, on the same
 frames, chosen on the same validation frames, scored once by one evaluator.
 
-    python tools/analysis/sleap_side_by_side.py CONFIG --sleap-python PY \
+    python tools/analysis/semimultipose/sleap_side_by_side.py CONFIG --sleap-python PY \
         [--budget 30] [--seed 0] [--threads 2] [--split val|test] \
         [--unet filters=16,max_stride=16,output_stride=4] [--sleap-epochs 15] [--batch-size 8] \
         [--backend pytorch|onnxruntime] \
@@ -64,7 +64,7 @@ import subprocess
 import sys
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 # the recipe's augmentation family (configs/semimultipose/honeybee/..._cpu-30min_...: rotation
 # 180, scale (0.75, 1.25), shift 0.1, horizontal flip with flip pairs), in sleap-nn's terms
 SLEAP_GEOMETRY = dict(rotation_min=-180.0, rotation_max=180.0, rotation_p=1.0, scale_min=0.75,

@@ -1,6 +1,6 @@
 r"""Speed of the infant chain on CPU (or GPU): frames per second and each stage's share.
 
-    python tools/analysis/benchmark_chain.py [--frames DIR] [--repeats 3] [--device cpu] \
+    python tools/analysis/infant3d/benchmark_chain.py [FRAMES ...] [--repeats 3] [--device cpu] \
         [--det-config C --pose2d-config C --lifter-config C]
 
 Runs the chain (Faster R-CNN R50-FPN -> SimpleBaseline R50 256x256 -> Martinez lifter) on
@@ -16,22 +16,22 @@ import os.path as osp
 import platform
 import time
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def main(argv=None):
-    from tools.infant_chain import DEFAULTS
+    from projects.infant3d.apis.chain import CHAIN_CONFIGS
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     shared = os.environ.get('POSEBRIDGE_SHARED_DATA', osp.join(ROOT, '..', 'shared', 'data'))
-    p.add_argument('--frames', nargs='+', default=[
+    p.add_argument('frames', nargs='*', metavar='FRAMES', default=[
         osp.join(shared, 'mmpose_samples', 'h36m', 'S*', '*', '*.jpg'),
-        osp.join(shared, 'mmpose_samples', 'mpi_inf_3dhp', '*.jpg')], help='image globs')
+        osp.join(shared, 'mmpose_samples', 'mpi_inf_3dhp', '*.jpg')], help='image files or globs')
     p.add_argument('--repeats', type=int, default=3)
     p.add_argument('--device', default='cpu')
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads')
     for stage in ('det', 'pose2d', 'lifter'):
-        p.add_argument(f'--{stage}-config', default=DEFAULTS[stage])
+        p.add_argument(f'--{stage}-config', default=CHAIN_CONFIGS[stage])
         p.add_argument(f'--{stage}-checkpoint', default=None)
     p.add_argument('--out', default=None, help='JSON file for the figures')
     p.add_argument('--overwrite', action='store_true', help='replace an existing --out')

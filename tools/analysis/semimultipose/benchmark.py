@@ -1,6 +1,6 @@
 """Speed and memory of a PoseBridge config on real honeybee frames (CPU or GPU).
 
-    python tools/analysis/benchmark.py CONFIG [--checkpoint CKPT] [--src ../shared/data/honeybee]
+    python tools/analysis/semimultipose/benchmark.py CONFIG [../shared/data/honeybee] [--checkpoint CKPT]
         [--repeats 5] [--train-iters 5] [--infer-frames 10] [--labeled L] [--unlabeled U]
         [--device cpu] [--threads T] [--few-many 10] [--video-frames 60 [--video-batch 4 8]
         [--backend onnxruntime]]
@@ -43,7 +43,7 @@ from mmengine.dataset import Compose, pseudo_collate  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.utils import import_modules_from_strings  # noqa: E402
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 
 def peak_memory_gib(device):
@@ -103,11 +103,12 @@ def video_end_to_end(args, cfg, tmp):
     return out
 
 
-def main(argv=None):
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('config')
-    parser.add_argument('--src', default=osp.join(ROOT, '..', 'shared', 'data', 'honeybee'),
+    parser.add_argument('src', nargs='?',
+                        default=osp.join(ROOT, '..', 'shared', 'data', 'honeybee'),
                         help='the published honeybee folder (annotations/, train/)')
     parser.add_argument('--repeats', type=int, default=5)
     parser.add_argument('--infer-frames', type=int, default=10)
@@ -135,32 +136,14 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config settings, key=value (as tools/test.py)')
-    args = parser.parse_args(argv)
-    from projects.core.fileio import UnsafeOutputError, check_output, write_json
-    inputs = [p for p in (args.config, args.checkpoint) if p]
-    if args.out:
-        try:  # before minutes of measuring
-            check_output(args.out, None, inputs, None, args.overwrite)
-        except UnsafeOutputError as e:
-            parser.error(str(e))
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    return parser, parser.parse_args(argv)
 
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
-    import_modules_from_strings(**cfg.custom_imports)
-    init_default_scope('mmpose')
-    from mmpose.registry import MODELS
-    from projects.core.datasets.converters import honeybee
 
-    cfg.model.backbone.init_cfg = None  # no download; speed does not depend on weights
-    model = MODELS.build(cfg.model).to(args.device)
-    model.init_weights()
-
-    # the real frames, converted once into a temporary folder and read by the config's dataset
-    tmp = tempfile.mkdtemp(prefix='posebridge-bench-')
-    honeybee.convert(args.src, tmp)
+def training_figures(args, cfg, model, tmp):
+    """Seconds per training iteration (after one warm-up iteration) on one batch of real
+    frames of the converted folder ``tmp`` (labeled, plus unlabeled for two-stream configs),
+    every loss term on. Returns ``(labeled dataset, step times, peak GiB, n_lab, n_unl)``."""
+    from mmengine.optim import build_optim_wrapper
     from mmpose.registry import DATASETS
     ds_cfg = cfg.train_dataloader.dataset.copy()
     two_streams = ds_cfg['type'] == 'ConcatDataset'
@@ -184,10 +167,8 @@ def main(argv=None):
         if hook['type'] == 'SemiMultiPoseHook':
             model.head.alpha = hook.get('alpha', 0.01)
             model.head.beta = hook.get('beta', 0.1)
-    batch = n_lab + n_unl
     data = pseudo_collate(samples)
     model.train()
-    from mmengine.optim import build_optim_wrapper
     optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     step_times = []
     for it in range(args.train_iters + 1):
@@ -197,9 +178,13 @@ def main(argv=None):
         sync(args.device)
         if it > 0:  # the first iteration warms up
             step_times.append(time.perf_counter() - t0)
-    train_peak = peak_memory_gib(args.device)
+    return dataset, step_times, peak_memory_gib(args.device), n_lab, n_unl
 
-    # ---------------- inference on decoded full-size frames (weights as before training)
+
+def inference_figures(args, cfg, model, dataset):
+    """Frames per second on ``--infer-frames`` decoded full-size frames through the test
+    pipeline (resize), the network and the decoding, ``--repeats`` times after a warm-up
+    pass. Returns ``(fps per repeat, instances per frame, frames, predict_seconds)``."""
     # in the memory format tools/test.py and tools/predict.py run: an optimizer wrapper's
     # channels_last (training only) is undone; the model's own channels_last option reformats
     # it again at its first forward pass
@@ -221,8 +206,15 @@ def main(argv=None):
         d = model.data_preprocessor(pseudo_collate([item]), training=False)
         return len(model(**d, mode='predict')[0].pred_instances)
 
-    fps_runs = []
-    n_inst = []
+    def predict_seconds(img):
+        """Seconds of one frame through the same path as the frames-per-second figure."""
+        sync(args.device)
+        t0 = time.perf_counter()
+        n = predict_one(img)
+        sync(args.device)
+        return time.perf_counter() - t0, n
+
+    fps_runs, n_inst = [], []
     with torch.no_grad():
         for r in range(args.repeats + 1):
             sync(args.device)
@@ -232,42 +224,72 @@ def main(argv=None):
             sync(args.device)
             if r > 0:
                 fps_runs.append(len(frames) / (time.perf_counter() - t0))
-    def predict_seconds(img):
-        """Seconds of one frame through the same path as the frames-per-second figure."""
-        sync(args.device)
-        t0 = time.perf_counter()
-        n = predict_one(img)
-        sync(args.device)
-        return time.perf_counter() - t0, n
+    return fps_runs, n_inst, frames, predict_seconds
 
+
+def few_many_figures(args, tmp, predict_seconds):
+    """Median seconds per frame of the ``--few-many`` frames with the fewest and the most
+    annotated bees (``honeybee_all.json`` of the converted folder ``tmp``), and their ratio."""
+    with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
+        coco = json.load(f)
+    count = {im['id']: 0 for im in coco['images']}
+    for a in coco['annotations']:
+        count[a['image_id']] += 1
+    names = {im['id']: im['file_name'] for im in coco['images']}
+    ranked = sorted(count, key=lambda i: (count[i], i))
+    groups = dict(few=ranked[:args.few_many], many=ranked[-args.few_many:])
     extra = {}
-    if args.few_many:
-        # frames ranked by their number of annotated bees (honeybee_all.json)
-        with open(osp.join(tmp, 'annotations', 'honeybee_all.json')) as f:
-            coco = json.load(f)
-        count = {im['id']: 0 for im in coco['images']}
-        for a in coco['annotations']:
-            count[a['image_id']] += 1
-        names = {im['id']: im['file_name'] for im in coco['images']}
-        ranked = sorted(count, key=lambda i: (count[i], i))
-        groups = dict(few=ranked[:args.few_many], many=ranked[-args.few_many:])
-        with torch.no_grad():
-            predict_seconds(cv2.imread(osp.join(tmp, 'images', names[ranked[0]])))  # warm-up
-            for g, ids in groups.items():
-                imgs = [cv2.imread(osp.join(tmp, 'images', names[i])) for i in ids]
-                per_frame = [statistics.median(predict_seconds(im)[0]
-                                               for _ in range(args.repeats)) for im in imgs]
-                extra[f'{g}_bees_mean'] = float(np.mean([count[i] for i in ids]))
-                extra[f'{g}_s_per_frame_median'] = statistics.median(per_frame)
-        extra['many_over_few_time_ratio'] = \
-            extra['many_s_per_frame_median'] / extra['few_s_per_frame_median']
+    with torch.no_grad():
+        predict_seconds(cv2.imread(osp.join(tmp, 'images', names[ranked[0]])))  # warm-up
+        for g, ids in groups.items():
+            imgs = [cv2.imread(osp.join(tmp, 'images', names[i])) for i in ids]
+            per_frame = [statistics.median(predict_seconds(im)[0]
+                                           for _ in range(args.repeats)) for im in imgs]
+            extra[f'{g}_bees_mean'] = float(np.mean([count[i] for i in ids]))
+            extra[f'{g}_s_per_frame_median'] = statistics.median(per_frame)
+    extra['many_over_few_time_ratio'] = \
+        extra['many_s_per_frame_median'] / extra['few_s_per_frame_median']
+    return extra
+
+
+def main(argv=None):
+    parser, args = parse_args(argv)
+    from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    inputs = [p for p in (args.config, args.checkpoint) if p]
+    if args.out:
+        try:  # before minutes of measuring
+            check_output(args.out, None, inputs, None, args.overwrite)
+        except UnsafeOutputError as e:
+            parser.error(str(e))
+    if args.video_frames and not args.checkpoint:
+        parser.error('--video-frames needs --checkpoint (random weights find no bees)')
+    if args.threads:
+        torch.set_num_threads(args.threads)
+
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    import_modules_from_strings(**cfg.custom_imports)
+    init_default_scope('mmpose')
+    from mmpose.registry import MODELS
+    from projects.core.datasets.converters import honeybee
+
+    cfg.model.backbone.init_cfg = None  # no download; speed does not depend on weights
+    model = MODELS.build(cfg.model).to(args.device)
+    model.init_weights()
+
+    # the real frames, converted once into a temporary folder and read by the config's dataset
+    tmp = tempfile.mkdtemp(prefix='posebridge-bench-')
+    honeybee.convert(args.src, tmp)
+    dataset, step_times, train_peak, n_lab, n_unl = training_figures(args, cfg, model, tmp)
+    # inference on decoded full-size frames (weights as before training, or --checkpoint)
+    fps_runs, n_inst, frames, predict_seconds = inference_figures(args, cfg, model, dataset)
+    extra = few_many_figures(args, tmp, predict_seconds) if args.few_many else {}
     if args.video_frames:
-        if not args.checkpoint:
-            parser.error('--video-frames needs --checkpoint (random weights find no bees)')
         extra.update(video_end_to_end(args, cfg, tmp))
     result = dict(
         config=osp.relpath(args.config, ROOT), checkpoint=args.checkpoint, device=args.device,
-        torch_threads=torch.get_num_threads(), batch_size=batch, labeled=n_lab,
+        torch_threads=torch.get_num_threads(), batch_size=n_lab + n_unl, labeled=n_lab,
         unlabeled=n_unl,
         train_s_per_iter_median=statistics.median(step_times),
         train_peak_memory_gib=train_peak,

@@ -1,8 +1,8 @@
 r"""SemiMultiPose's protocol: methods x training-set sizes x draws -> Table 1, AP curves.
 
-    python tools/analysis/semimultipose_protocol.py --preset cpu --out outputs/protocol
-    python tools/analysis/semimultipose_protocol.py --preset fly-cpu --out outputs/protocol_fly
-    python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 --iters 600 \
+    python tools/analysis/semimultipose/semimultipose_protocol.py --preset cpu --out outputs/protocol
+    python tools/analysis/semimultipose/semimultipose_protocol.py --preset fly-cpu --out outputs/protocol_fly
+    python tools/analysis/semimultipose/semimultipose_protocol.py --sizes train5 --draws 0 1 --iters 600 \
         --val-interval 200 --gpus 2 --out outputs/protocol_gpu
 
 Each run is ``tools/train.py`` (``tools/dist_train.sh CONFIG GPUS`` with ``--gpus > 1``) on a
@@ -38,7 +38,7 @@ of a draw differ only by their losses and are compared paired by draw. ``--seeds
 the arms with further seeds (work dirs ``<method>/<split>-s<seed>``) to measure run-to-run noise::
 
     P='configs/semimultipose/{dataset}/{method}_mobilenetv2-fpn_cpu-30min_{dataset}-{size}.py'
-    python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
+    python tools/analysis/semimultipose/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
         --config "$P" --init-config "$P" --init-iters 600 --iters 200 --val-interval 100 \
         --finetune-lr 2e-4 --out outputs/finetune
 
@@ -51,7 +51,7 @@ checkpoints (``--init``), into its own ``--out`` that links the first study's ot
 
     mkdir -p outputs/finetune_beta1 && for m in init directpose semimultipose-labeled; do
         ln -s ../finetune/$m outputs/finetune_beta1/$m; done
-    python tools/analysis/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
+    python tools/analysis/semimultipose/semimultipose_protocol.py --sizes train5 --draws 0 1 2 \
         --config "$P" --init 'outputs/finetune/init/{split}/iter_600.pth' --iters 200 \
         --val-interval 100 --finetune-lr 2e-4 --beta 1.0 --out outputs/finetune_beta1 \
         --compare outputs/finetune
@@ -74,8 +74,9 @@ The splits come from ``tools/dataset_converters/honeybee2coco.py`` (honeybee) an
 import argparse
 import os
 import os.path as osp
+import runpy
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from mmengine.config import Config  # noqa: E402
 
@@ -101,9 +102,7 @@ def split_name(size: str, draw: int) -> str:
     return size if size == 'train_full' else f'{size}-d{draw}'
 
 
-def main(argv=None):
-    # the study tools' shared helper, beside this script (on sys.path when it runs)
-    from _study_runs import train_run
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--preset', choices=sorted(PRESETS))
@@ -153,7 +152,17 @@ def main(argv=None):
     parser.add_argument('--metric', default='coco/AP', help="e.g. 'sleap/AP'")
     parser.add_argument('--out', required=True)
     parser.add_argument('--report-only', action='store_true', help='collect, do not train')
-    args = parser.parse_args(argv)
+    return parser, parser.parse_args(argv)
+
+
+def main(argv=None):
+    """The study: its runs in the order sizes, draws, seeds, methods (each resumed or skipped
+    when done), then the report. One function, longer than most, so that the order of the runs,
+    and what each one reads, can be followed from top to bottom."""
+    # the study tools' shared helper, tools/analysis/_study_runs.py
+    train_run = runpy.run_path(osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                                           '_study_runs.py'))['train_run']
+    parser, args = parse_args(argv)
     preset = PRESETS.get(args.preset, {})
     args.out = osp.join(ROOT, args.out)  # relative paths are relative to the repository
     methods = args.methods or list(protocol.METHODS)
