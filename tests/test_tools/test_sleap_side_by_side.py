@@ -109,6 +109,11 @@ def test_sleap_report_by_hand(tmp_path):
     assert rows['median px, Head'][2] == '-2.5 +- 0.5 (0/2 > 0)'
     assert rows['frames/s, batch 8'][2] == '0.00 +- 0.00 (0/2 > 0)'
     assert (out / 'sleap_side_by_side.png').stat().st_size > 5000
+    # one seed: values alone, no standard error to show
+    subprocess.run([sys.executable, tool, paths[0], '--out', str(tmp_path / 'one')], cwd=ROOT,
+                   check=True, capture_output=True)
+    rows = {r[0]: r[1:] for r in csv.reader(open(tmp_path / 'one' / 'table.csv'))}
+    assert rows['coco/AP'] == ['0.400', '0.300', '0.100 (1/1 > 0)', '1']
     bad = str(tmp_path / 'val.json')
     json.dump(_result(2, 0.4, 0.3, 1800.0, split='val'), open(bad, 'w'))
     p = subprocess.run([sys.executable, tool, *paths, bad, '--out', str(tmp_path / 'r2')],

@@ -9,8 +9,9 @@ network; a mix is refused, naming the field that differs); pairs are made by see
 coco/AP, coco/AP .75, sleap/AP, the median pixel error of each keypoint (frame pixels; lower
 is better), frames per second at batch 1 and batched, and the wall-clock minutes and peak
 resident memory (GiB) of each system's training process. Each system's column is the mean
-+- standard error over the seeds (sample SD / sqrt(n)); the last column is the paired
-difference PoseBridge - SLEAP, its mean +- SE and the number of seeds where it is positive.
++- standard error over the seeds (sample SD / sqrt(n); one seed: its value alone, no SE); the
+last column is the paired difference PoseBridge - SLEAP, its mean +- SE and the number of
+seeds where it is positive.
 Writes ``table.md``, ``table.csv`` and ``sleap_side_by_side.png`` (the per-seed values of
 both systems, joined by seed) into ``--out``.
 """
@@ -88,9 +89,11 @@ def table(results):
         cells = [label]
         for values in (pb, sl):
             m, se = mean_se(list(values.values())) if values else (None, None)
-            cells.append(None if m is None else f'{fmt.format(m)} +- {fmt.format(se)}')
+            cells.append(None if m is None else fmt.format(m) if len(values) == 1 else
+                         f'{fmt.format(m)} +- {fmt.format(se)}')
         st = paired_stats(sl, pb)
         cells.append(None if st is None else
+                     f'{fmt.format(st.mean)} ({st.wins}/1 > 0)' if st.n == 1 else
                      f'{fmt.format(st.mean)} +- {fmt.format(st.se)} ({st.wins}/{st.n} > 0)')
         cells.append(len(set(pb) | set(sl)))
         rows.append(cells)
