@@ -48,6 +48,7 @@ custom_hooks = [dict(type='SemiMultiPoseHook', alpha=0.01, beta=0.1, fl_start=32
                      fu_start=800), score_threshold_hook]
 val_evaluator = _base_.val_evaluator + [
     dict(type='KeypointPixelError', prefix='px', ann_file=_base_.data_root + _base_.val_ann)]
+test_evaluator = [dict(m, ann_file=_base_.data_root + _base_.test_ann) for m in val_evaluator]
 # validation every 400 iterations (15 frames, a few seconds each time): save_best keeps the
 # checkpoint with the best val coco/AP
 train_cfg = dict(max_iters=max_iters, val_interval=400)
