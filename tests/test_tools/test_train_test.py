@@ -84,8 +84,9 @@ def test_resume_after_kill_matches_uninterrupted(tiny_data, tmp_path):
                       "custom_imports = dict(imports=['projects.semimultipose', "
                       "'tests.helpers.kill_hook'])\n"
                       "custom_hooks = [dict(type='KillAfterIterHook', iter=2)]\n")
+    # the test-only hook lives in this repository's tests/ (not installed): on PYTHONPATH
     p = run([sys.executable, 'tools/train.py', str(killer), '--work-dir', str(broken),
-             '--no-validate'], check=False)
+             '--no-validate'], env={'PYTHONPATH': ROOT}, check=False)
     assert p.returncode == 3, p.stderr[-3000:]
     assert (broken / 'iter_2.pth').exists() and not (broken / 'iter_4.pth').exists()
     # ... and resumes from it (weights_only torch.load of an MMEngine checkpoint)

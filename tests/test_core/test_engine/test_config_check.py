@@ -45,7 +45,7 @@ RECIPE = osp.join(ROOT, 'configs', 'semimultipose', 'honeybee',
     ('model.backbone.widen_factorr', r"\(MobileNetV2\).*did you mean 'widen_factor'"),
     ('model.head.norm_cfg.num_groupss', "did you mean 'num_groups'"),
     # list elements by index
-    ('test_evaluator.5.prefix', "test_evaluator is a list of 2; '5' is not an index"),
+    ('test_evaluator.5.prefix', "test_evaluator is a list of 3; '5' is not an index"),
     ('model.head.num_keypoints.x', 'is a value'),
 ])
 def test_nested_cfg_options_nothing_reads_are_refused(key, match):
