@@ -69,20 +69,15 @@ def checked_inputs(parser, args, out: str = 'out') -> List[str]:
         SystemExit: through ``parser.error``, naming the refused output and why.
     """
     import os.path as osp
-
-    from .fileio import UnsafeOutputError, check_output
     inputs = [v for k, v in vars(args).items()
               if k != out and isinstance(v, str) and osp.isfile(v)]
     if getattr(args, out, None):
-        try:
-            check_output(getattr(args, out), None, inputs, None,
-                         getattr(args, 'overwrite', False))
-        except UnsafeOutputError as e:
-            parser.error(str(e))
+        check_outputs(parser, [getattr(args, out)], inputs, None,
+                      getattr(args, 'overwrite', False))
     return inputs
 
 
-def check_outputs(parser, paths: Sequence[str], sources: Sequence[str], root: str,
+def check_outputs(parser, paths: Sequence[str], sources: Sequence[str], root: Optional[str],
                   overwrite: bool) -> None:
     """Refuse, before a tool does any work, each of the files ``paths`` it is about to write
     into the folder ``root`` when it is one of ``sources`` (the inputs), a link, outside

@@ -151,13 +151,11 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true', help='replace an existing --out')
     args = parser.parse_args(argv)
     from projects.core.cli import parse_frames
-    from projects.core.fileio import UnsafeOutputError, check_output, write_json
-    inputs = [args.gt, args.pred]
-    if args.out:
-        try:  # before any work: never over an input, through a link or over another file
-            check_output(args.out, None, inputs, None, args.overwrite)
-        except UnsafeOutputError as e:
-            parser.error(str(e))
+    from projects.core.cli import check_outputs
+    from projects.core.fileio import write_json
+    inputs = [p for p in (args.gt, args.pred) if p]
+    if args.out:  # before any work: never over an input, through a link or over another file
+        check_outputs(parser, [args.out], inputs, None, args.overwrite)
     frames = parse_frames(args.frames)
     frames = set(frames) if frames is not None else None
     try:

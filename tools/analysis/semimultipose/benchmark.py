@@ -254,13 +254,11 @@ def few_many_figures(args, tmp, predict_seconds):
 
 def main(argv=None):
     parser, args = parse_args(argv)
-    from projects.core.fileio import UnsafeOutputError, check_output, write_json
+    from projects.core.cli import check_outputs
+    from projects.core.fileio import write_json
     inputs = [p for p in (args.config, args.checkpoint) if p]
-    if args.out:
-        try:  # before minutes of measuring
-            check_output(args.out, None, inputs, None, args.overwrite)
-        except UnsafeOutputError as e:
-            parser.error(str(e))
+    if args.out:  # before minutes of measuring
+        check_outputs(parser, [args.out], inputs, None, args.overwrite)
     if args.video_frames and not args.checkpoint:
         parser.error('--video-frames needs --checkpoint (random weights find no bees)')
     if args.threads:
