@@ -58,6 +58,13 @@ def main(argv=None):
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
     if not osp.exists(args.input):  # before any weights are looked for or downloaded
         sys.exit(f'infant_chain.py: {args.input}: no such file or folder')
+    from projects.core.fileio import UnsafeOutputError, check_output_folder
+    try:
+        check_output_folder(args.out, [args.input] + [
+            getattr(args, f'{s}_{k}') for s in ('det', 'pose2d', 'lifter')
+            for k in ('config', 'checkpoint')], [args.input])
+    except UnsafeOutputError as e:
+        sys.exit(f'infant_chain.py: error: {e}')
     for stage in ('det', 'pose2d', 'lifter'):
         ckpt = getattr(args, f'{stage}_checkpoint')
         if ckpt is None and args.random_weights:

@@ -163,8 +163,11 @@ def main(argv=None):
                                                                 config_texts, max_instances,
                                                                 recipe_iters, rotate_factor)
     out = args.out
-    if osp.lexists(out) and not osp.isdir(out):
-        parser.error(f'--out {out}: a file; expected a folder')
+    from projects.core.cli import check_out_folder
+    given = (list(args.labels) + [v.partition('=')[2] for v in args.video]
+             + list(args.unlabeled) + [args.images or ''])
+    check_out_folder(parser, out, [p for p in given if osp.isfile(p)],
+                     [p for p in given if osp.isdir(p)])
     if osp.isdir(out) and not args.overwrite:
         parser.error(f'--out {out} exists; pass --overwrite to write into it (its files are '
                      'replaced; the labels, images and videos are never written)')

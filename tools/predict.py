@@ -220,10 +220,9 @@ class Overlay:
 def main(argv=None):
     parser, args = parse_args(argv)
     from mmengine.config import Config
-    from mmpose.apis import init_model
 
     from projects.core.apis import FrameSource
-    from projects.core.cli import parse_frames
+    from projects.core.cli import check_out_folder, parse_frames
     from projects.core.fileio import UnsafeOutputError
 
     for path in (args.config, args.checkpoint):
@@ -253,8 +252,8 @@ def main(argv=None):
     if args.batch_size > 1 and data_mode != 'bottomup':
         parser.error(f"--batch-size {args.batch_size}: {args.config} is a top-down config "
                      "(data_mode 'topdown'); batches are for one-stage / bottom-up models")
-    if osp.exists(args.out) and not osp.isdir(args.out):
-        parser.error(f'--out {args.out}: a file; expected a folder')
+    check_out_folder(parser, args.out, [args.config, args.checkpoint] + list(inputs),
+                     [i for i in inputs if osp.isdir(i)])
     os.makedirs(args.out, exist_ok=True)
     try:  # every output of every input refused before any work is done (on every process)
         plans = [plan_outputs(args, i, src) for i, src in zip(inputs, sources)]
@@ -271,11 +270,35 @@ def main(argv=None):
         if not setup_cpu_distributed(cfg):
             init_dist('pytorch', backend='nccl')
         rank, world = get_dist_info()
-    # a published MMPose 0.x checkpoint (keypoint_head.*) is read through a 1.x copy; one
-    # that does not fit the config's model is refused (init_model loads non-strictly)
+    model, checkpoint = load_model(parser, args, cfg)
+    if args.score_thr is None:
+        args.score_thr, origin = checkpoint_score_thr(checkpoint)
+        print(f'--score-thr {args.score_thr:.3f} ({origin})')
+    written = {}
+    for k in range(rank, len(inputs), world):
+        written[inputs[k]] = predict_one(parser, args, model, data_mode, plans[k])
+    if world > 1:
+        from mmengine.dist import barrier
+        barrier()
+    return written[inputs[0]] if len(inputs) == 1 and inputs[0] in written else written
+
+
+def load_model(parser, args, cfg):
+    """The model of ``cfg`` with ``args.checkpoint``'s weights on ``args.device`` (run by ONNX
+    Runtime with ``--backend onnxruntime``), and the checkpoint file read: a published MMPose
+    0.x checkpoint (``keypoint_head.*``) is read through a 1.x copy in ``args.out``; one
+    that does not fit the model is refused (``init_model`` loads non-strictly).
+
+    Raises:
+        SystemExit: through ``parser.error``: a truncated or empty checkpoint (named), one
+            that does not fit, or an ONNX export that fails.
+    """
+    from mmpose.apis import init_model
+
     from projects.core.checkpoint import (CheckpointMismatchError, check_checkpoint_fits,
                                           mmpose1x_checkpoint)
-    try:  # a truncated or empty checkpoint: the error names it
+    from projects.core.fileio import UnsafeOutputError
+    try:
         checkpoint = mmpose1x_checkpoint(args.checkpoint, args.out)
     except (RuntimeError, UnsafeOutputError) as e:
         parser.error(str(e))
@@ -290,16 +313,7 @@ def main(argv=None):
             use_onnxruntime(model)
         except (ValueError, ImportError, RuntimeError) as e:
             parser.error(f'--backend onnxruntime: {e}')
-    if args.score_thr is None:
-        args.score_thr, origin = checkpoint_score_thr(checkpoint)
-        print(f'--score-thr {args.score_thr:.3f} ({origin})')
-    written = {}
-    for k in range(rank, len(inputs), world):
-        written[inputs[k]] = predict_one(parser, args, model, data_mode, plans[k])
-    if world > 1:
-        from mmengine.dist import barrier
-        barrier()
-    return written[inputs[0]] if len(inputs) == 1 and inputs[0] in written else written
+    return model, checkpoint
 
 
 def plan_outputs(args, input_path, source):

@@ -77,17 +77,36 @@ def checked_inputs(parser, args, out: str = 'out') -> List[str]:
     return inputs
 
 
+def check_out_folder(parser, folder: str, sources: Sequence[str] = (),
+                     source_folders: Sequence[str] = ()) -> None:
+    """Refuse, before a tool does any work, an output folder ``folder`` (its ``--out``) that
+    is a file (one of the inputs ``sources`` or another), a link, or one of the folders the
+    tool reads (``source_folders``) (:func:`projects.core.fileio.check_output_folder`).
+
+    Raises:
+        SystemExit: through ``parser.error``, naming the folder and why.
+    """
+    from .fileio import UnsafeOutputError, check_output_folder
+    try:
+        check_output_folder(folder, sources, source_folders)
+    except UnsafeOutputError as e:
+        parser.error(str(e))
+
+
 def check_outputs(parser, paths: Sequence[str], sources: Sequence[str], root: Optional[str],
                   overwrite: bool) -> None:
     """Refuse, before a tool does any work, each of the files ``paths`` it is about to write
     into the folder ``root`` when it is one of ``sources`` (the inputs), a link, outside
     ``root``, or an existing file without ``overwrite``
-    (:func:`projects.core.fileio.check_output`).
+    (:func:`projects.core.fileio.check_output`); and ``root`` itself when it is a file or a
+    link (:func:`check_out_folder`).
 
     Raises:
         SystemExit: through ``parser.error``, naming the refused output and why.
     """
     from .fileio import UnsafeOutputError, check_output
+    if root is not None:
+        check_out_folder(parser, root, sources)
     for path in paths:
         try:
             check_output(path, None, sources, root, overwrite)

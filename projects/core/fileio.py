@@ -75,6 +75,50 @@ def check_folder(folder: str, root: str) -> None:
             f'the output folder {root} (a link?); choose another output folder')
 
 
+def check_output_folder(folder: str, sources: Iterable[str] = (),
+                        source_folders: Iterable[str] = ()) -> None:
+    """Check that ``folder`` may be a tool's output folder (its ``--out``), before anything
+    is written into it.
+
+    The folder may exist (a re-run, or a study resumed) or not; a link on the way to it
+    (``/scratch -> /mnt/...``) is fine. Refused:
+
+    * an existing file in its place (one of the inputs, or another file);
+    * ``folder`` itself a link: its files would land where the link points (for example a
+      data set's image folder, linked by :mod:`projects.core.datasets.converters.honeybee`),
+      mixing them with the frames that other runs read;
+    * ``folder`` resolving to one of ``source_folders`` (the folders the tool reads: a
+      converter's source, the image folder it lists): its files would mix with the inputs
+      and be read as inputs next time. A folder inside one (``data/x/annotations`` beside
+      ``data/x/images``) is allowed, as MMPose's data layout has it.
+
+    Args:
+        folder (str): the output folder.
+        sources (iterable of str): the input files of the run.
+        source_folders (iterable of str): the input folders of the run.
+
+    Raises:
+        UnsafeOutputError: naming ``folder`` and the reason.
+    """
+    folder = folder.rstrip(os.sep) or os.sep  # 'link/' would follow the link in islink
+    real = osp.realpath(folder)
+    if osp.lexists(folder) and not osp.isdir(folder) and not osp.islink(folder):
+        hit = next((s for s in sources if s and osp.realpath(s) == real), None)
+        if hit is not None:
+            raise UnsafeOutputError(f'refusing to write into {folder}: it is the input file '
+                                    f'{hit}; expected a folder')
+        raise UnsafeOutputError(f'refusing to write into {folder}: it is a file; expected a '
+                                'folder')
+    if osp.islink(folder):
+        raise UnsafeOutputError(f'refusing to write into {folder}: it is a link (to '
+                                f'{os.readlink(folder)}); if the files belong there, pass '
+                                f'{real} itself')
+    hit = next((s for s in source_folders if s and osp.realpath(s) == real), None)
+    if hit is not None:
+        raise UnsafeOutputError(f'refusing to write into {folder}: it is the input folder '
+                                f'{hit}; choose another folder (a new one, or one inside it)')
+
+
 def check_output(path: str, data: Optional[bytes] = None, sources: Iterable[str] = (),
                  root: Optional[str] = None, overwrite: bool = False) -> bool:
     """Check that ``path`` may be written; return ``False`` when it already holds ``data``.

@@ -7,8 +7,8 @@ import pickle
 import numpy as np
 import pytest
 
-from projects.core.fileio import (UnsafeOutputError, check_output, load_restricted_pickle,
-                                  read_json, write_bytes, write_json)
+from projects.core.fileio import (UnsafeOutputError, check_output, check_output_folder,
+                                  load_restricted_pickle, read_json, write_bytes, write_json)
 
 
 class _Payload:
@@ -75,6 +75,28 @@ def test_folder_link_outside_root_is_refused(tmp_path):
     with pytest.raises(UnsafeOutputError, match='outside the output folder'):
         check_output(str(out / 'images' / 'x.png'), b'', root=str(out))
     assert os.listdir(elsewhere) == []
+
+
+def test_output_folder_is_never_an_input_a_file_or_a_link(tmp_path):
+    labels = tmp_path / 'labels.slp'
+    labels.write_bytes(b'labels')
+    frames = tmp_path / 'frames'
+    frames.mkdir()
+    with pytest.raises(UnsafeOutputError, match=f'it is the input file {labels}; expected a'):
+        check_output_folder(str(labels), [str(labels)])
+    with pytest.raises(UnsafeOutputError, match='it is a file; expected a folder'):
+        check_output_folder(str(labels), [])
+    (tmp_path / 'frames_link').symlink_to(frames, target_is_directory=True)
+    for link in (str(tmp_path / 'frames_link'), str(tmp_path / 'frames_link') + '/'):
+        with pytest.raises(UnsafeOutputError, match='frames_link: it is a link'):
+            check_output_folder(link)
+    with pytest.raises(UnsafeOutputError, match=f'it is the input folder {frames}'):
+        check_output_folder(str(frames) + '/', [], [str(frames)])
+    # allowed: a new folder, an existing one, a folder inside an input folder, a path
+    # through a linked parent
+    (tmp_path / 'parent_link').symlink_to(tmp_path, target_is_directory=True)
+    for ok in (tmp_path / 'new', tmp_path, frames / 'annotations', tmp_path / 'parent_link' / 'x'):
+        check_output_folder(str(ok), [str(labels)], [str(frames)])
 
 
 def test_read_json_never_unpickles(tmp_path):

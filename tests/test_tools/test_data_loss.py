@@ -9,6 +9,7 @@ import shutil
 import sys
 
 import cv2
+import numpy as np
 import pytest
 import torch
 
@@ -72,6 +73,11 @@ def test_predict_never_draws_over_its_input_images(tiny_model, tmp_path):  # noq
     p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
              str(folder), '--save', 'overlay', '--overwrite'], check=False)
     assert p.returncode == 2 and digest(*images) == before
+    # --out the input folder itself: its files would be read as frames next time
+    p = run([sys.executable, 'tools/predict.py', cfg, ckpt, str(folder / 'overlay'), '--out',
+             str(folder / 'overlay'), '--save', 'coco'], check=False)
+    assert p.returncode == 2 and 'it is the input folder' in p.stderr, p.stderr[-2000:]
+    assert sorted(os.listdir(folder / 'overlay')) == ['a.png', 'b.png']
     # DIR/overlay a link to a folder outside --out: refused, nothing written there
     out = tmp_path / 'out'
     out.mkdir()
@@ -291,7 +297,8 @@ def test_every_file_output_refuses_an_input_a_link_and_an_existing_file(
 
 
 def _folder_output_tools(shared_data):
-    """Each tool whose output is a folder: ``(name, argv without --out, its input files)``."""
+    """Each tool whose output is a folder: ``(name, argv without --out, its input files)``;
+    honeybee2coco also reads a folder (its source and the frames in it), below."""
     py = sys.executable
     fly = osp.join(shared_data, 'fly')
     slp, mp4 = osp.join(fly, 'clip.slp'), osp.join(fly, 'clip.mp4')
@@ -322,6 +329,19 @@ def test_every_folder_output_refuses_a_link_and_an_existing_file(tool, shared_da
     input, link target or edited file changes (hashed)."""
     name, argv, inputs = next(t for t in _folder_output_tools(shared_data) if t[0] == tool)
     before = digest(*inputs)
+    # the output is one of the inputs: each input file named as --out
+    for path in inputs:
+        for extra in ([], ['--overwrite']):
+            p = run(argv + ['--out', path] + extra, check=False)
+            assert p.returncode == 2 and f'it is the input file {path}' in p.stderr, \
+                p.stderr[-2000:]
+    # --out a link to a folder: refused, nothing lands where it points
+    pointed = tmp_path / 'pointed'
+    pointed.mkdir()
+    (tmp_path / 'out_link').symlink_to(pointed, target_is_directory=True)
+    p = run(argv + ['--out', str(tmp_path / 'out_link'), '--overwrite'], check=False)
+    assert p.returncode == 2 and 'it is a link' in p.stderr, p.stderr[-2000:]
+    assert os.listdir(pointed) == []
     first = tmp_path / 'first'
     run(argv + ['--out', str(first)])
     written = sorted(p for p in first.rglob('*') if p.is_file())
@@ -347,3 +367,92 @@ def test_every_folder_output_refuses_a_link_and_an_existing_file(tool, shared_da
     assert p.returncode != 0 and 'exists with other content' in p.stderr, p.stderr[-2000:]
     assert (first / rel).read_bytes() == edited
     assert digest(*inputs) == before
+
+
+def test_honeybee2coco_never_writes_into_the_folders_it_reads(shared_data):
+    """``--out SRC`` or ``--out SRC/train`` (the frames it lists for the unlabeled set) would
+    mix its files with the inputs: refused before anything is written."""
+    src = osp.join(shared_data, 'honeybee')
+    listing = {d: sorted(os.listdir(osp.join(src, d))) for d in ('', 'train', 'annotations')}
+    for out in (src, osp.join(src, 'train'), osp.join(src, 'train', '')):
+        p = run([sys.executable, 'tools/dataset_converters/honeybee2coco.py', src, '--out', out,
+                 '--overwrite'], check=False)
+        assert p.returncode == 2 and 'it is the input folder' in p.stderr, p.stderr[-2000:]
+    assert {d: sorted(os.listdir(osp.join(src, d))) for d in listing} == listing
+
+
+def _report_tools(tmp_path):
+    """Each tool whose output is a report folder: ``(name, argv without --out, its input
+    files, the first file it writes)``; ``None`` for the study tools, which resume in an
+    existing folder and have no ``--overwrite``. Their refusals come before any input is
+    read, so one stand-in file serves as every input."""
+    py = sys.executable
+    res = tmp_path / 'inputs' / 'result.json'
+    res.parent.mkdir()
+    res.write_text('{"stand-in": 1}')
+    r = str(res)
+    return [
+        ('sleap_report', [py, 'tools/analysis/semimultipose/sleap_report.py', r], [r],
+         'table.md'),
+        ('transfer_report', [py, 'tools/analysis/cross_species/transfer_report.py', f'a={r}'],
+         [r], 'table1.md'),
+        ('infant_report', [py, 'tools/analysis/infant3d/infant_report.py', f'a={r}'], [r],
+         'table1.md'),
+        ('quickstart', [py, 'tools/quickstart.py', '--config', r], [r], 'metrics.json'),
+        ('learning_curve', [py, 'tools/analysis/cross_species/learning_curve.py', f'a={r}',
+                            '--pool', r, '--sizes', '5', '--report-only'], [r], None),
+        ('semimultipose_protocol', [py, 'tools/analysis/semimultipose/semimultipose_protocol.py',
+                                    '--report-only'], [], None),
+    ]
+
+
+@pytest.mark.parametrize('tool', ['sleap_report', 'transfer_report', 'infant_report',
+                                  'quickstart', 'learning_curve', 'semimultipose_protocol'])
+def test_every_report_folder_refuses_an_input_a_link_and_an_existing_file(tool, tmp_path):
+    """The one-writer rule for the tools that write a report (or study) folder: ``--out``
+    an input file, ``--out`` a link to a folder, and (for the report tools) a report file
+    already in ``--out`` with other content without ``--overwrite``: each refused, with the
+    reason, before any input is read; the inputs, the link's target and the earlier file
+    unchanged."""
+    name, argv, inputs, first = next(t for t in _report_tools(tmp_path) if t[0] == tool)
+    overwrite = ['--overwrite'] if first is not None else []
+    before = digest(*inputs)
+    for path in inputs:
+        p = run(argv + ['--out', path] + overwrite, check=False)
+        assert p.returncode == 2 and f'it is the input file {path}' in p.stderr, \
+            p.stderr[-2000:]
+    pointed = tmp_path / 'pointed'
+    pointed.mkdir()
+    (tmp_path / 'out_link').symlink_to(pointed, target_is_directory=True)
+    p = run(argv + ['--out', str(tmp_path / 'out_link')] + overwrite, check=False)
+    assert p.returncode == 2 and 'it is a link' in p.stderr, p.stderr[-2000:]
+    assert os.listdir(pointed) == []
+    if first is not None:
+        out = tmp_path / 'report'
+        out.mkdir()
+        (out / first).write_text('earlier')
+        p = run(argv + ['--out', str(out)], check=False)
+        assert p.returncode == 2 and 'exists with other content' in p.stderr, p.stderr[-2000:]
+        assert (out / first).read_text() == 'earlier'
+    assert digest(*inputs) == before
+
+
+def test_infant_chain_out_is_never_an_input_or_a_link(tmp_path):
+    """``tools/infant_chain.py``'s ``--out``: its input image (a file), its input folder, and a
+    link to a folder are refused before any stage is built; nothing is written."""
+    frames = tmp_path / 'frames'
+    frames.mkdir()
+    image = frames / 'a.png'
+    cv2.imwrite(str(image), np.zeros((48, 64, 3), np.uint8))
+    before = digest(str(image))
+    pointed = tmp_path / 'pointed'
+    pointed.mkdir()
+    (tmp_path / 'out_link').symlink_to(pointed, target_is_directory=True)
+    for inp, out, reason in ((image, image, f'it is the input file {image}'),
+                             (frames, frames, f'it is the input folder {frames}'),
+                             (frames, tmp_path / 'out_link', 'it is a link')):
+        p = run([sys.executable, 'tools/infant_chain.py', str(inp), '--out', str(out),
+                 '--random-weights'], check=False)
+        assert p.returncode != 0 and reason in p.stderr, p.stderr[-2000:]
+    assert digest(str(image)) == before and os.listdir(frames) == ['a.png']
+    assert os.listdir(pointed) == []

@@ -168,7 +168,7 @@ def test_bad_input_is_refused_and_nothing_touched(tmp_path):
     assert not (tmp_path / 'a').exists()
     # --out is the labels file itself
     p = run([sys.executable, 'tools/new_project.py', csv, '--out', csv], check=False)
-    assert p.returncode == 2 and 'a file; expected a folder' in p.stderr
+    assert p.returncode == 2 and f'it is the input file {csv}; expected a folder' in p.stderr
     # a format sleap-io does not read
     (tmp_path / 'labels.txt').write_text('x')
     p = run([sys.executable, 'tools/new_project.py', str(tmp_path / 'labels.txt'), '--out',

@@ -33,13 +33,13 @@ def main(argv=None):
     import sleap_io as sio
     from projects.core.cli import parse_frames
     from projects.core.evaluation import score_labels
+    from projects.core.cli import check_out_folder
     from projects.core.fileio import UnsafeOutputError, check_output, write_json
     inputs = [args.labels, args.predictions, args.dataset_info]
+    check_out_folder(parser, args.out, inputs)
     metrics_file = osp.join(args.out, 'metrics.json')
     sigmas = None
     try:
-        if osp.exists(args.out) and not osp.isdir(args.out):
-            raise ValueError(f'--out {args.out}: a file; expected a folder')
         check_output(metrics_file, None, inputs, args.out, args.overwrite)
         if args.dataset_info:
             from mmpose.datasets.datasets.utils import parse_pose_metainfo

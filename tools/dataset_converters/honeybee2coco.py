@@ -36,6 +36,9 @@ def main(argv=None):
         if args.download is None:
             parser.error('give SRC (the published folder) or --download DIR')
         src = honeybee.download(args.download, url=args.url)
+    from projects.core.cli import check_out_folder
+    check_out_folder(parser, args.out, [osp.join(src, honeybee.ANNOTATION_FILE)],
+                     [src, osp.join(src, 'train')])
     written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
                                overwrite=args.overwrite, num_val=args.num_val)
     for name, path in sorted(written.items()):

@@ -25,7 +25,9 @@ def main(argv=None):
                    help='replace existing output files whose content differs')
     args = p.parse_args(argv)
     from projects.infant3d.datasets.converters import mini_rgbd_to_coco
+    from projects.core.cli import check_out_folder
     from projects.core.fileio import write_json
+    check_out_folder(p, args.out, [], [args.root])
     os.makedirs(args.out, exist_ok=True)
     for split in args.splits:
         coco = mini_rgbd_to_coco(args.root, split, args.frame_step)

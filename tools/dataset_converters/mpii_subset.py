@@ -27,6 +27,8 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
+    from projects.core.cli import check_out_folder
+    check_out_folder(parser, args.out, [args.ann_file])
     for split, path in draw_mpii_subset(args.ann_file, args.out, args.num, args.seed,
                                         args.val_fraction, args.num_test, args.prefix,
                                         args.overwrite).items():

@@ -25,7 +25,7 @@ import os.path as osp
 from projects.core.datasets.converters.sleap import (convert_slp,  # noqa: E402
                                                      convert_slp_protocol,
                                                      convert_slp_random)
-from projects.core.cli import parse_frames  # noqa: E402
+from projects.core.cli import check_out_folder, parse_frames  # noqa: E402
 
 
 def main(argv=None):
@@ -56,6 +56,7 @@ def main(argv=None):
 
 
 def run(args, parser):
+    check_out_folder(parser, args.out, [args.slp, args.video])
     if bool(args.test_frames) != bool(args.pool_frames):
         parser.error('--test-frames and --pool-frames go together')
     if args.val_frames and not args.test_frames:

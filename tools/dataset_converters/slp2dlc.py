@@ -29,8 +29,9 @@ def main(argv=None):
     parser.add_argument('--bodyparts', nargs='+', help='the CSV column order, by node name')
     parser.add_argument('--overwrite', action='store_true', help='replace existing files')
     args = parser.parse_args(argv)
-    from projects.core.cli import parse_frames
+    from projects.core.cli import check_out_folder, parse_frames
     from projects.core.datasets.converters.dlc import slp_to_dlc
+    check_out_folder(parser, args.out, [args.labels])
     try:
         out = slp_to_dlc(args.labels, args.out, parse_frames(args.frames), args.track,
                          tuple(args.crop) if args.crop else None, args.scorer, args.bodyparts,

@@ -32,6 +32,8 @@ def main(argv=None):
     parser.add_argument('--overwrite', action='store_true',
                         help='replace existing output files whose content differs')
     args = parser.parse_args(argv)
+    from projects.core.cli import check_out_folder
+    check_out_folder(parser, args.out, [args.video])
     if args.coco:  # refuse before any frame is written
         check_output(args.coco, None, [args.video], overwrite=True)
     n, w, h, _ = video_info(args.video)

@@ -336,10 +336,6 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     Returns:
         dict: the paths written.
     """
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-
     os.makedirs(out_dir, exist_ok=True)
     final: Dict[Tuple[str, str], List[float]] = {}
     for (m, s, _), pts in curves.items():
@@ -381,46 +377,58 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     write_text(''.join(md_parts), paths['markdown'], root=out_dir, overwrite=True)
     for name, table in (('csv', rows), ('paired_csv', prows), ('paired_curve_csv', crows)):
         write_text(_csv_text(table), paths[name], root=out_dir, overwrite=True)
-    colors = {m: f'C{i}' for i, m in enumerate(methods)}  # one colour per method, both panels
     for s in splits:
-        fig, (ax, dax) = plt.subplots(1, 2, figsize=(10, 3.5))
-        for m in methods:
-            runs = [dict(pts) for (mm, ss, _), pts in curves.items() if mm == m and ss == s]
-            steps = sorted(set.intersection(*[set(r) for r in runs])) if runs else []
-            if not steps:
-                continue
-            stats = [mean_se([r[t] for r in runs]) for t in steps]
-            mu = [a for a, _ in stats]
-            se = [b for _, b in stats]
-            ax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
-            ax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                            [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
-        starts = [v for (m, ss), vals in final.items() if m == 'init' and ss == s for v in vals]
-        if starts:  # the fine-tune design: every arm starts from this AP
-            ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
-                       label=LABELS['init'])
-        ax.set_xlabel('iteration')
-        ax.set_ylabel(f'held-out {key}')
-        ax.set_title(f'{dataset} {s}')
-        ax.legend()
-        # right: each method minus DirectPose, paired by draw (mean +- SE), from paired_curve
-        for m in methods:
-            pts = [(int(r[2]), float(r[5]), float(r[6])) for r in crows[1:]
-                   if r[0] == m and r[1] == s]
-            if not pts:
-                continue
-            steps, mu, se = zip(*pts)
-            dax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
-            dax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                             [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
-        dax.axhline(0.0, color='grey', linewidth=0.8)
-        dax.set_xlabel('iteration')
-        dax.set_ylabel(f'{key} - DirectPose, paired by draw')
-        dax.set_title(f'{dataset} {s}: paired differences')
-        if dax.get_legend_handles_labels()[0]:
-            dax.legend()
-        fig.tight_layout()
         paths[f'curve_{s}'] = osp.join(out_dir, f'curve_{s}.png')
-        save_figure(fig, paths[f'curve_{s}'], root=out_dir, overwrite=True, dpi=120)
-        plt.close(fig)
+        _plot_split(curves, crows, final, methods, s, key, dataset, paths[f'curve_{s}'],
+                    out_dir)
     return paths
+
+
+def _plot_split(curves, crows, final, methods: Sequence[str], s: str, key: str, dataset: str,
+                path: str, out_dir: str) -> None:
+    """``curve_<split>.png`` of :func:`write_report`: left, ``key`` against iteration per
+    method (mean +- SE over draws; the fine-tune design's starting AP dashed); right, each
+    method minus DirectPose paired by draw (rows of :func:`paired_curve`, ``crows``)."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    colors = {m: f'C{i}' for i, m in enumerate(methods)}  # one colour per method, both panels
+    fig, (ax, dax) = plt.subplots(1, 2, figsize=(10, 3.5))
+    for m in methods:
+        runs = [dict(pts) for (mm, ss, _), pts in curves.items() if mm == m and ss == s]
+        steps = sorted(set.intersection(*[set(r) for r in runs])) if runs else []
+        if not steps:
+            continue
+        stats = [mean_se([r[t] for r in runs]) for t in steps]
+        mu = [a for a, _ in stats]
+        se = [b for _, b in stats]
+        ax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
+        ax.fill_between(steps, [a - b for a, b in zip(mu, se)],
+                        [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
+    starts = [v for (m, ss), vals in final.items() if m == 'init' and ss == s for v in vals]
+    if starts:  # the fine-tune design: every arm starts from this AP
+        ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
+                   label=LABELS['init'])
+    ax.set_xlabel('iteration')
+    ax.set_ylabel(f'held-out {key}')
+    ax.set_title(f'{dataset} {s}')
+    ax.legend()
+    # right: each method minus DirectPose, paired by draw (mean +- SE), from paired_curve
+    for m in methods:
+        pts = [(int(r[2]), float(r[5]), float(r[6])) for r in crows[1:]
+               if r[0] == m and r[1] == s]
+        if not pts:
+            continue
+        steps, mu, se = zip(*pts)
+        dax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
+        dax.fill_between(steps, [a - b for a, b in zip(mu, se)],
+                         [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
+    dax.axhline(0.0, color='grey', linewidth=0.8)
+    dax.set_xlabel('iteration')
+    dax.set_ylabel(f'{key} - DirectPose, paired by draw')
+    dax.set_title(f'{dataset} {s}: paired differences')
+    if dax.get_legend_handles_labels()[0]:
+        dax.legend()
+    fig.tight_layout()
+    save_figure(fig, path, root=out_dir, overwrite=True, dpi=120)
+    plt.close(fig)

@@ -144,6 +144,12 @@ def test_malformed_file_errors_name_file_record_field(tmp_path, mutate, field):
 def test_never_overwrites_inputs(tmp_path, shared_data):
     with pytest.raises(ValueError, match='input folder'):
         honeybee.convert(osp.join(shared_data, 'honeybee'), osp.join(shared_data, 'honeybee'))
+    # the frames folder it lists (and would link as out/images): never written into
+    train = osp.join(shared_data, 'honeybee', 'train')
+    listing = sorted(os.listdir(train))
+    with pytest.raises(ValueError, match=f'it is the input folder {train}'):
+        honeybee.convert(osp.join(shared_data, 'honeybee'), train)
+    assert sorted(os.listdir(train)) == listing
     with pytest.raises(ValueError, match='it is the input file'):
         write_json({}, str(tmp_path / 'x.json'), [str(tmp_path / 'x.json')])
 

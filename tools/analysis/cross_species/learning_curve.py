@@ -89,8 +89,10 @@ def main(argv=None):
     train_run = runpy.run_path(osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
                                            '_study_runs.py'))['train_run']
     parser, args = parse_args(argv)
-    from projects.core.cli import parse_named
+    from projects.core.cli import check_out_folder, parse_named
+    from projects.core.fileio import write_bytes
     variants = parse_named(args.variants, parser, 'CONFIG')
+    check_out_folder(parser, args.out, [cfg for _, cfg in variants] + [args.pool])
 
     finals = {}  # (variant, n) -> {seed: final metric}
     # seeds outermost, variants innermost: an interrupted run leaves complete pairs behind
@@ -106,7 +108,7 @@ def main(argv=None):
                                                      f'randomness.seed={seed}',
                                                      *args.cfg_options],
                                         log_name='learning_curve.log')
-                    open(done, 'w').close()
+                    write_bytes(done, b'', root=args.out)  # the run is complete
                     print(f'  {name} N={n} seed={seed}: {seconds:.0f} s', flush=True)
                 curve = read_curve(osp.join(ROOT, work), args.metric)  # work may be absolute
                 if curve:

@@ -184,11 +184,11 @@ def main(argv=None):
     from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
     from projects.core.fileio import UnsafeOutputError, check_output, write_json, write_text
 
+    from projects.core.cli import check_out_folder
     inputs = [args.config, args.checkpoint]
+    check_out_folder(parser, args.out, inputs)
     outs = {ext: osp.join(args.out, f'decode_sweep.{ext}') for ext in ('json', 'md')}
     try:
-        if osp.exists(args.out) and not osp.isdir(args.out):
-            raise ValueError(f'--out {args.out}: a file; expected a folder')
         for path in outs.values():
             check_output(path, None, inputs, args.out if osp.isdir(args.out) else None,
                          args.overwrite)

@@ -165,6 +165,8 @@ def main(argv=None):
     parser, args = parse_args(argv)
     preset = PRESETS.get(args.preset, {})
     args.out = osp.join(ROOT, args.out)  # relative paths are relative to the repository
+    from projects.core.cli import check_out_folder
+    check_out_folder(parser, args.out)
     methods = args.methods or list(protocol.METHODS)
     sizes = args.sizes or preset.get('sizes') or ['train5']
     draws = args.draws if args.draws is not None else preset.get('draws', [0])

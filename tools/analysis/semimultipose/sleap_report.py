@@ -153,9 +153,10 @@ def main(argv=None):
         parser.error(str(e))
     header, rows = table(results)
     r0 = results[0][1]
-    note = (f'{r0["split"]} frames of {r0["scored_ann"]}, seeds '
+    unet = ', '.join(f'{k} {v}' for k, v in r0['unet'].items())
+    note = (f'{r0["split"]} frames ({osp.basename(r0["scored_ann"])}), seeds '
             f'{", ".join(str(r["seed"]) for _, r in results)}; budget {r0["budget_minutes"]:g} '
-            f'minutes, {r0["threads"]} threads; SLEAP UNet {r0["unet"]}')
+            f'minutes, {r0["threads"]} threads; SLEAP UNet {unet}')
     paths = write_table(args.out, 'table', header, rows, note=note, sources=args.results,
                         overwrite=args.overwrite)
     plot(results, osp.join(args.out, names[2]), args.results, args.out, args.overwrite)

@@ -569,12 +569,7 @@ def main(argv=None):
     result['posebridge_checkpoint'] = checkpoint
     run_measured(sleap_cmd(args, 'predict'), osp.join(args.work_dir, 'sleap_predict.log'),
                  osp.join(args.work_dir, 'sleap_predict.json'), env=env)
-    with open(osp.join(args.work_dir, 'sleap_bottomup_predictions.json')) as f:
-        sleap = json.load(f)
-    for fr in sleap['frames']:
-        fr['keypoints'] = [i['keypoints'] for i in fr['instances']]
-        fr['keypoint_scores'] = [i['keypoint_scores'] for i in fr['instances']]
-        fr['scores'] = [i['score'] for i in fr['instances']]
+    sleap = read_sleap_predictions(osp.join(args.work_dir, 'sleap_bottomup_predictions.json'))
     frames, fps, fps_batched, ms, ms_batched = posebridge_predict(args, checkpoint)
     result['sleap'] = dict(score(sleap['frames'], args), fps=sleap['fps'],
                            fps_batched=sleap['fps_batched'])
@@ -587,8 +582,28 @@ def main(argv=None):
     # a metric without a value (no prediction matched: pixel errors) is written as null
     write_json(finite(result), args.out, [p for p in inputs if p], None, args.overwrite,
                indent=1)
-    print(f'{args.split} frames {"":3s} {"coco/AP":>8s} {"coco/AP.75":>10s} {"sleap/AP":>8s} '
-          f'{"px median":>9s} {"fps":>6s} {"fps b" + str(args.batch_size):>7s}')
+    print_summary(result, args.split, args.batch_size)
+    print(f'written: {args.out}')
+
+
+def read_sleap_predictions(path: str) -> dict:
+    """The predictions file that ``_predict`` wrote in sleap-nn's environment, with each
+    frame's ``keypoints`` (N, K, 2, frame pixels), ``keypoint_scores`` (N, K) and instance
+    ``scores`` (N) gathered from its instances, as :func:`score` reads them."""
+    with open(path) as f:
+        sleap = json.load(f)
+    for fr in sleap['frames']:
+        fr['keypoints'] = [i['keypoints'] for i in fr['instances']]
+        fr['keypoint_scores'] = [i['keypoint_scores'] for i in fr['instances']]
+        fr['scores'] = [i['score'] for i in fr['instances']]
+    return sleap
+
+
+def print_summary(result: dict, split: str, batch_size: int) -> None:
+    """Print a result's table: both systems' AP, median pixel error and frames per second
+    (batch 1 and ``batch_size``), their ratio, and PoseBridge's time per stage."""
+    print(f'{split} frames {"":3s} {"coco/AP":>8s} {"coco/AP.75":>10s} {"sleap/AP":>8s} '
+          f'{"px median":>9s} {"fps":>6s} {"fps b" + str(batch_size):>7s}')
     for name in ('posebridge', 'sleap'):
         r = result[name]
         print(f'{name:14s} {r["coco/AP"]:8.3f} {r["coco/AP .75"]:10.3f} {r["sleap/AP"]:8.3f} '
@@ -596,10 +611,9 @@ def main(argv=None):
               f'{r["fps_batched"]:7.2f}')
     print(f'fps ratio PoseBridge / SLEAP: {result["fps_ratio_posebridge_over_sleap"]:.2f} at '
           f'batch 1, {result["fps_batched_ratio_posebridge_over_sleap"]:.2f} at batch '
-          f'{args.batch_size}')
+          f'{batch_size}')
     print('PoseBridge ms per frame at batch 1: ' + ', '.join(
-        f'{k} {v:.1f}' for k, v in ms.items()))
-    print(f'written: {args.out}')
+        f'{k} {v:.1f}' for k, v in result['posebridge']['ms_per_frame'].items()))
 
 
 if __name__ == '__main__':

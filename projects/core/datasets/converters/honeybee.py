@@ -24,7 +24,7 @@ import shutil
 import urllib.request
 from typing import Dict, List, Optional, Sequence
 
-from ...fileio import write_json_files
+from ...fileio import check_output_folder, write_json_files, write_link, write_via
 from .splits import draw_splits, subset  # noqa: F401 (subset: public here too)
 
 KEYPOINT_NAMES = ('Tail', 'Head', 'Thorax', 'RAnt', 'LAnt')
@@ -98,6 +98,36 @@ def _parse_keypoints(path: str, record: str, raw, order: List[int]) -> List[floa
     return out
 
 
+def _parse_images(path: str, entries: List[dict]) -> Dict[int, dict]:
+    """The ``images`` list of a published file -> ``{id: {id, file_name, width, height}}``
+    (whole-number ids, sizes > 0; a repeated entry kept once).
+
+    Raises:
+        HoneybeeFormatError: a missing or malformed field, or two entries with one id and
+            different content (naming the file, the record and the field).
+    """
+    images: Dict[int, dict] = {}
+    for i, img in enumerate(entries):
+        rec = f'images[{i}]'
+        for key in ('id', 'file_name', 'width', 'height'):
+            if key not in img:
+                _fail(path, rec, key, 'present')
+        for key in ('id', 'width', 'height'):
+            try:
+                ok = float(img[key]) == int(img[key]) and (key == 'id' or int(img[key]) > 0)
+            except (TypeError, ValueError, OverflowError):
+                ok = False
+            if not ok:
+                _fail(path, rec, key, 'a whole number' + ('' if key == 'id' else ' > 0'),
+                      img[key])
+        entry = dict(id=int(img['id']), file_name=str(img['file_name']),
+                     width=int(img['width']), height=int(img['height']))
+        if entry['id'] in images and images[entry['id']] != entry:
+            _fail(path, rec, 'id', 'duplicates to repeat the same entry', img['id'])
+        images[entry['id']] = entry
+    return images
+
+
 def load_published(path: str) -> Dict:
     """Read a published honeybee annotation file and return a clean COCO keypoint dict.
 
@@ -130,26 +160,7 @@ def load_published(path: str) -> Dict:
             _fail(path, 'top level', key, 'a non-empty list', data.get(key))
     order = _canonical_order(path, data['categories'])
 
-    images: Dict[int, dict] = {}
-    for i, img in enumerate(data['images']):
-        rec = f'images[{i}]'
-        for key in ('id', 'file_name', 'width', 'height'):
-            if key not in img:
-                _fail(path, rec, key, 'present')
-        for key in ('id', 'width', 'height'):
-            try:
-                ok = float(img[key]) == int(img[key]) and (key == 'id' or int(img[key]) > 0)
-            except (TypeError, ValueError, OverflowError):
-                ok = False
-            if not ok:
-                _fail(path, rec, key, 'a whole number' + ('' if key == 'id' else ' > 0'),
-                      img[key])
-        entry = dict(id=int(img['id']), file_name=str(img['file_name']),
-                     width=int(img['width']), height=int(img['height']))
-        if entry['id'] in images and images[entry['id']] != entry:
-            _fail(path, rec, 'id', 'duplicates to repeat the same entry', img['id'])
-        images[entry['id']] = entry
-
+    images = _parse_images(path, data['images'])
     seen = set()
     by_id: Dict[object, tuple] = {}
     anns = []
@@ -314,22 +325,29 @@ def download(dest: str, url: str = BEEPOSE_URL, checksums: Optional[Dict[str, st
         if osp.isfile(target) and sha256(target) == digest:
             continue
         os.makedirs(osp.dirname(target), exist_ok=True)
-        tmp = target + '.part'
-        try:
+
+        def fetch(tmp, rel=rel, digest=digest):
+            # tmp: the exclusive temporary file of fileio.write_via, moved onto the target
+            # only when the checksum matches
             with urllib.request.urlopen(f'{url}/{rel}', timeout=timeout) as r, \
                     open(tmp, 'wb') as f:
                 shutil.copyfileobj(r, f)
+            got = sha256(tmp)
+            if got != digest:
+                raise _ChecksumMismatch(
+                    f'honeybee download {rel}: sha256 {got} differs from the recorded '
+                    f'{digest}; the file was not kept')
+        try:
+            write_via(target, fetch, overwrite=True)
+        except _ChecksumMismatch as e:
+            raise OSError(str(e)) from None
         except Exception as e:  # noqa: BLE001 - re-raised with the file's name
-            if osp.exists(tmp):
-                os.remove(tmp)
             raise OSError(f'honeybee download of {url}/{rel} failed: {e}') from e
-        got = sha256(tmp)
-        if got != digest:
-            os.remove(tmp)
-            raise OSError(f'honeybee download {rel}: sha256 {got} differs from the recorded '
-                          f'{digest}; the file was not kept')
-        os.replace(tmp, target)
     return dest
+
+
+class _ChecksumMismatch(Exception):
+    """A downloaded file differs from its recorded sha256."""
 
 
 def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
@@ -343,7 +361,8 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
 
     Args:
         src (str): folder holding ``annotations/train_bee_annotations2018.json`` and ``train/``.
-        out_dir (str): output folder; must not be ``src``.
+        out_dir (str): output folder; not ``src``, ``src/train`` nor a link
+            (:func:`projects.core.fileio.check_output_folder`).
         overwrite (bool): replace existing split files whose content differs (a re-run that
             writes the same content needs no ``overwrite``).
         num_val (int): validation frames drawn from the training frames (:func:`make_splits`).
@@ -354,8 +373,8 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
     Raises:
         HoneybeeFormatError: a malformed annotation file.
         FileNotFoundError: a missing input.
-        ValueError: ``out_dir`` would overwrite the inputs.
-        projects.core.fileio.UnsafeOutputError: an output exists with other content (without
+        projects.core.fileio.UnsafeOutputError: ``out_dir`` is an input folder, a file or a
+            link; an output exists with other content (without
             ``overwrite``) or resolves, through a link, outside ``out_dir``.
     """
     ann_path = osp.join(src, ANNOTATION_FILE)
@@ -363,8 +382,7 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
     for p in (ann_path, img_dir):
         if not osp.exists(p):
             raise FileNotFoundError(f'honeybee input {p} is missing')
-    if osp.realpath(out_dir) == osp.realpath(src):
-        raise ValueError(f'out_dir {out_dir} is the input folder; choose another')
+    check_output_folder(out_dir, [ann_path], [src, img_dir])
     coco = load_published(ann_path)
     labeled = [im['file_name'] for im in coco['images']]
     missing = [n for n in labeled if not osp.isfile(osp.join(img_dir, n))]
@@ -386,7 +404,5 @@ def convert(src: str, out_dir: str, num_test: int = 30, seed: int = 0,
                             osp.realpath(link) == osp.realpath(img_dir)):
         if osp.exists(link) and not osp.islink(link):
             raise FileExistsError(f'{link} exists and is not a link to {img_dir}')
-        tmp = f'{link}.{os.getpid()}.tmp'
-        os.symlink(osp.abspath(img_dir), tmp)
-        os.replace(tmp, link)  # atomic replacement of an older link
+        write_link(img_dir, link, root=out_dir, overwrite=True)  # an older link replaced
     return written

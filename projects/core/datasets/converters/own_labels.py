@@ -346,14 +346,7 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
                 f'labels {path}: its skeleton does not agree with {first}: nodes only in '
                 f'{path}: {sorted(set(names) - set(nodes))}; only in {first}: '
                 f'{sorted(set(nodes) - set(names))}')
-        for e in skel.edges:
-            pair = (e.source.name, e.destination.name)
-            if pair not in edges and pair[::-1] not in edges:
-                edges.append(pair)
-        for s in getattr(skel, 'symmetries', []):
-            pair = tuple(sorted((n.name for n in s.nodes), key=nodes.index))
-            if len(pair) == 2 and pair not in symmetries:
-                symmetries.append(pair)
+        _merge_links(skel, nodes, edges, symmetries)
         order = [names.index(n) for n in nodes]
         coco_sizes = _coco_sizes(path) if path.lower().endswith('.json') else {}
         for lf in sorted(labels.labeled_frames,
@@ -369,23 +362,7 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
                     f'labels {path}: frame {rec.frame_idx} of {rec.source} is labeled twice '
                     f'(also in {seen[(src_key, rec.frame_idx)]}); remove one')
             seen[(src_key, rec.frame_idx)] = path
-            folder = rec.source if rec.is_video else osp.dirname(osp.realpath(rec.source))
-            if folder not in key_of:
-                if rec.embedded is not None:  # <package stem>_<embedded video>
-                    pkg, _, dataset = rec.source.rpartition('#')
-                    name = osp.basename(pkg).split('.')[0] + '_' + dataset
-                elif rec.is_video:
-                    name = osp.splitext(osp.basename(folder))[0]
-                else:
-                    name = osp.basename(folder)
-                base = re.sub(r'[^A-Za-z0-9_.-]+', '_', name) or 'frames'
-                key, n = base, 1
-                while key in sources:
-                    n += 1
-                    key = f'{base}_{n}'
-                key_of[folder] = key
-                sources[key] = (folder, rec.is_video)
-            rec.video_key = key_of[folder]
+            rec.video_key = _source_key(rec, key_of, sources)
             labeled_idx.setdefault(rec.video_key, set()).add(
                 rec.frame_idx if rec.is_video else osp.realpath(rec.source))
             frames.append(rec)
@@ -404,17 +381,60 @@ def read_labels(paths: Sequence[str], video_paths: Optional[Dict[str, str]] = No
     out = OwnLabels(files=list(paths), nodes=list(nodes), edges=edges, symmetries=symmetries,
                     frames=frames, videos={k: v[0] for k, v in sources.items()})
     for key, (src, is_video) in sources.items():
-        if is_video and '#' in src and src.rpartition('#')[0].lower().endswith(('.slp', '.h5')):
-            out.unlabeled[key] = []  # a package stores its labeled frames only
-        elif is_video:
-            n = _video_info(src)[0]
-            out.unlabeled[key] = [i for i in range(n) if i not in labeled_idx[key]]
-        else:
-            from ...apis.inputs import IMAGE_EXTS
-            out.unlabeled[key] = sorted(
-                osp.join(src, f) for f in os.listdir(src) if f.lower().endswith(IMAGE_EXTS)
-                and osp.realpath(osp.join(src, f)) not in labeled_idx[key])
+        out.unlabeled[key] = _unlabeled(src, is_video, labeled_idx[key])
     return out
+
+
+def _merge_links(skel, nodes: List[str], edges: List[Tuple[str, str]],
+                 symmetries: List[Tuple[str, str]]) -> None:
+    """Add a ``sleap_io.Skeleton``'s edges and left/right symmetries (by node name, each
+    pair once, a symmetry in the order of ``nodes``) to ``edges`` and ``symmetries``."""
+    for e in skel.edges:
+        pair = (e.source.name, e.destination.name)
+        if pair not in edges and pair[::-1] not in edges:
+            edges.append(pair)
+    for sym in getattr(skel, 'symmetries', []):
+        pair = tuple(sorted((n.name for n in sym.nodes), key=nodes.index))
+        if len(pair) == 2 and pair not in symmetries:
+            symmetries.append(pair)
+
+
+def _source_key(rec: LabeledFrameRecord, key_of: Dict[str, str],
+                sources: Dict[str, Tuple[str, bool]]) -> str:
+    """The key of the video or image folder a record comes from: its file stem (a video),
+    ``<package stem>_<embedded video>`` (a video inside a ``.pkg.slp``) or its folder name
+    (images), made a safe file name and numbered when two sources share it. A new source is
+    added to ``key_of`` (resolved source -> key) and ``sources`` (key -> (source, is_video))."""
+    folder = rec.source if rec.is_video else osp.dirname(osp.realpath(rec.source))
+    if folder not in key_of:
+        if rec.embedded is not None:
+            pkg, _, dataset = rec.source.rpartition('#')
+            name = osp.basename(pkg).split('.')[0] + '_' + dataset
+        elif rec.is_video:
+            name = osp.splitext(osp.basename(folder))[0]
+        else:
+            name = osp.basename(folder)
+        base = re.sub(r'[^A-Za-z0-9_.-]+', '_', name) or 'frames'
+        key, n = base, 1
+        while key in sources:
+            n += 1
+            key = f'{base}_{n}'
+        key_of[folder] = key
+        sources[key] = (folder, rec.is_video)
+    return key_of[folder]
+
+
+def _unlabeled(src: str, is_video: bool, labeled: set) -> list:
+    """A source's frames without labels: frame indices of a video, image paths of a folder
+    (``labeled`` holds the labeled indices, or the labeled images' resolved paths). A video
+    embedded in a SLEAP package stores its labeled frames only: none."""
+    if is_video and '#' in src and src.rpartition('#')[0].lower().endswith(('.slp', '.h5')):
+        return []
+    if is_video:
+        return [i for i in range(_video_info(src)[0]) if i not in labeled]
+    from ...apis.inputs import IMAGE_EXTS
+    return sorted(osp.join(src, f) for f in os.listdir(src) if f.lower().endswith(IMAGE_EXTS)
+                  and osp.realpath(osp.join(src, f)) not in labeled)
 
 
 def _record(path: str, lf, instances: np.ndarray, video_paths: Dict[str, str],
