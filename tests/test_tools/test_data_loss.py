@@ -296,6 +296,22 @@ def test_every_file_output_refuses_an_input_a_link_and_an_existing_file(
     assert existing.read_text() == '{"earlier": 1}'
 
 
+def _refuses_an_input_and_a_link(argv, inputs, extra, where):
+    """``argv --out X extra`` is refused (exit 2, the reason named) for X each of ``inputs``
+    ("it is the input file X") and for X a link to a folder made in ``where``, into which
+    nothing is written."""
+    for path in inputs:
+        p = run(argv + ['--out', path] + extra, check=False)
+        assert p.returncode == 2 and f'it is the input file {path}' in p.stderr, \
+            p.stderr[-2000:]
+    pointed = where / 'pointed'
+    pointed.mkdir(parents=True)
+    (where / 'out_link').symlink_to(pointed, target_is_directory=True)
+    p = run(argv + ['--out', str(where / 'out_link')] + extra, check=False)
+    assert p.returncode == 2 and 'it is a link' in p.stderr, p.stderr[-2000:]
+    assert os.listdir(pointed) == []
+
+
 def _folder_output_tools(shared_data):
     """Each tool whose output is a folder: ``(name, argv without --out, its input files)``;
     honeybee2coco also reads a folder (its source and the frames in it), below."""
@@ -329,19 +345,8 @@ def test_every_folder_output_refuses_a_link_and_an_existing_file(tool, shared_da
     input, link target or edited file changes (hashed)."""
     name, argv, inputs = next(t for t in _folder_output_tools(shared_data) if t[0] == tool)
     before = digest(*inputs)
-    # the output is one of the inputs: each input file named as --out
-    for path in inputs:
-        for extra in ([], ['--overwrite']):
-            p = run(argv + ['--out', path] + extra, check=False)
-            assert p.returncode == 2 and f'it is the input file {path}' in p.stderr, \
-                p.stderr[-2000:]
-    # --out a link to a folder: refused, nothing lands where it points
-    pointed = tmp_path / 'pointed'
-    pointed.mkdir()
-    (tmp_path / 'out_link').symlink_to(pointed, target_is_directory=True)
-    p = run(argv + ['--out', str(tmp_path / 'out_link'), '--overwrite'], check=False)
-    assert p.returncode == 2 and 'it is a link' in p.stderr, p.stderr[-2000:]
-    assert os.listdir(pointed) == []
+    for extra in ([], ['--overwrite']):
+        _refuses_an_input_and_a_link(argv, inputs, extra, tmp_path / f'links{len(extra)}')
     first = tmp_path / 'first'
     run(argv + ['--out', str(first)])
     written = sorted(p for p in first.rglob('*') if p.is_file())
@@ -417,16 +422,7 @@ def test_every_report_folder_refuses_an_input_a_link_and_an_existing_file(tool, 
     name, argv, inputs, first = next(t for t in _report_tools(tmp_path) if t[0] == tool)
     overwrite = ['--overwrite'] if first is not None else []
     before = digest(*inputs)
-    for path in inputs:
-        p = run(argv + ['--out', path] + overwrite, check=False)
-        assert p.returncode == 2 and f'it is the input file {path}' in p.stderr, \
-            p.stderr[-2000:]
-    pointed = tmp_path / 'pointed'
-    pointed.mkdir()
-    (tmp_path / 'out_link').symlink_to(pointed, target_is_directory=True)
-    p = run(argv + ['--out', str(tmp_path / 'out_link')] + overwrite, check=False)
-    assert p.returncode == 2 and 'it is a link' in p.stderr, p.stderr[-2000:]
-    assert os.listdir(pointed) == []
+    _refuses_an_input_and_a_link(argv, inputs, overwrite, tmp_path / 'links')
     if first is not None:
         out = tmp_path / 'report'
         out.mkdir()

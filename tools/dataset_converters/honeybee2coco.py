@@ -8,7 +8,6 @@ Without SRC, the published files are downloaded from github.com/piperod/beepose 
 commit and checked against the recorded sha256 list before conversion.
 """
 import argparse
-import os.path as osp
 
 
 from projects.core.datasets.converters import honeybee  # noqa: E402
@@ -36,11 +35,12 @@ def main(argv=None):
         if args.download is None:
             parser.error('give SRC (the published folder) or --download DIR')
         src = honeybee.download(args.download, url=args.url)
-    from projects.core.cli import check_out_folder
-    check_out_folder(parser, args.out, [osp.join(src, honeybee.ANNOTATION_FILE)],
-                     [src, osp.join(src, 'train')])
-    written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
-                               overwrite=args.overwrite, num_val=args.num_val)
+    from projects.core.fileio import UnsafeOutputError
+    try:  # --out is checked (an input folder, a file, a link) before anything is written
+        written = honeybee.convert(src, args.out, num_test=args.num_test, seed=args.seed,
+                                   overwrite=args.overwrite, num_val=args.num_val)
+    except UnsafeOutputError as e:
+        parser.error(str(e))
     for name, path in sorted(written.items()):
         print(f'{name:28s} {path}')
     import json
