@@ -48,23 +48,20 @@ def parse_args(argv=None):
     p.add_argument('--max-frames', type=int, default=None)
     p.add_argument('--overwrite', action='store_true',
                    help='replace existing outputs in --out (never the input)')
-    return p.parse_args(argv)
+    return p, p.parse_args(argv)
 
 
 def main(argv=None):
-    args = parse_args(argv)
+    parser, args = parse_args(argv)
     from projects.infant3d.apis import (InfantPoseChain, MissingWeightsError,
                                         resolve_stage_checkpoint, run_chain)
     root = osp.dirname(osp.dirname(osp.abspath(__file__)))
     if not osp.exists(args.input):  # before any weights are looked for or downloaded
         sys.exit(f'infant_chain.py: {args.input}: no such file or folder')
-    from projects.core.fileio import UnsafeOutputError, check_output_folder
-    try:
-        check_output_folder(args.out, [args.input] + [
-            getattr(args, f'{s}_{k}') for s in ('det', 'pose2d', 'lifter')
-            for k in ('config', 'checkpoint')], [args.input])
-    except UnsafeOutputError as e:
-        sys.exit(f'infant_chain.py: error: {e}')
+    from projects.core.cli import check_out_folder
+    check_out_folder(parser, args.out, [args.input] + [
+        getattr(args, f'{s}_{k}') for s in ('det', 'pose2d', 'lifter')
+        for k in ('config', 'checkpoint')], [args.input])
     for stage in ('det', 'pose2d', 'lifter'):
         ckpt = getattr(args, f'{stage}_checkpoint')
         if ckpt is None and args.random_weights:

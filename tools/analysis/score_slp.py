@@ -31,9 +31,8 @@ def main(argv=None):
                         help='replace existing output files')
     args = parser.parse_args(argv)
     import sleap_io as sio
-    from projects.core.cli import parse_frames
+    from projects.core.cli import check_out_folder, parse_frames
     from projects.core.evaluation import score_labels
-    from projects.core.cli import check_out_folder
     from projects.core.fileio import UnsafeOutputError, check_output, write_json
     inputs = [args.labels, args.predictions, args.dataset_info]
     check_out_folder(parser, args.out, inputs)

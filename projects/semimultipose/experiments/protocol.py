@@ -384,6 +384,13 @@ def write_report(out_dir: str, curves: Dict[Tuple[str, str, int], List[Tuple[int
     return paths
 
 
+def _band(ax, steps, mu, se, color: str, label: str) -> None:
+    """Plot ``mu`` against ``steps`` with a shaded ``mu +- se`` band on the axes ``ax``."""
+    ax.plot(steps, mu, marker='o', color=color, label=label)
+    ax.fill_between(steps, [a - b for a, b in zip(mu, se)], [a + b for a, b in zip(mu, se)],
+                    color=color, alpha=0.2)
+
+
 def _plot_split(curves, crows, final, methods: Sequence[str], s: str, key: str, dataset: str,
                 path: str, out_dir: str) -> None:
     """``curve_<split>.png`` of :func:`write_report`: left, ``key`` against iteration per
@@ -400,11 +407,8 @@ def _plot_split(curves, crows, final, methods: Sequence[str], s: str, key: str, 
         if not steps:
             continue
         stats = [mean_se([r[t] for r in runs]) for t in steps]
-        mu = [a for a, _ in stats]
-        se = [b for _, b in stats]
-        ax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
-        ax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                        [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
+        _band(ax, steps, [a for a, _ in stats], [b for _, b in stats], colors[m],
+              LABELS.get(m, m))
     starts = [v for (m, ss), vals in final.items() if m == 'init' and ss == s for v in vals]
     if starts:  # the fine-tune design: every arm starts from this AP
         ax.axhline(sum(starts) / len(starts), color='grey', linestyle='--', linewidth=0.8,
@@ -419,10 +423,7 @@ def _plot_split(curves, crows, final, methods: Sequence[str], s: str, key: str, 
                if r[0] == m and r[1] == s]
         if not pts:
             continue
-        steps, mu, se = zip(*pts)
-        dax.plot(steps, mu, marker='o', color=colors[m], label=LABELS.get(m, m))
-        dax.fill_between(steps, [a - b for a, b in zip(mu, se)],
-                         [a + b for a, b in zip(mu, se)], color=colors[m], alpha=0.2)
+        _band(dax, *zip(*pts), colors[m], LABELS.get(m, m))
     dax.axhline(0.0, color='grey', linewidth=0.8)
     dax.set_xlabel('iteration')
     dax.set_ylabel(f'{key} - DirectPose, paired by draw')

@@ -182,9 +182,9 @@ def main(argv=None):
 
     from mmpose.registry import KEYPOINT_CODECS
     from projects.core.checkpoint import check_checkpoint_fits, mmpose1x_checkpoint
+    from projects.core.cli import check_out_folder
     from projects.core.fileio import UnsafeOutputError, check_output, write_json, write_text
 
-    from projects.core.cli import check_out_folder
     inputs = [args.config, args.checkpoint]
     check_out_folder(parser, args.out, inputs)
     outs = {ext: osp.join(args.out, f'decode_sweep.{ext}') for ext in ('json', 'md')}
